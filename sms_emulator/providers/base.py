@@ -1,0 +1,84 @@
+"""What every emulated provider is: a name, an auth check, routes and seeded data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional
+
+# (status, headers, body) where body is JSON-able, bytes, or None for an empty body.
+Response = tuple[int, dict[str, str], Any]
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # path below the provider's mount point, e.g. /byon/contacts/v1
+    query: Mapping[str, list[str]]
+    headers: Mapping[str, str]
+    body: bytes = b""
+
+    def arg(self, name: str, default: Optional[str] = None) -> Optional[str]:
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    def header(self, name: str) -> Optional[str]:
+        lowered = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == lowered:
+                return value
+        return None
+
+
+@dataclass
+class Route:
+    method: str
+    pattern: re.Pattern
+    handler: Callable[..., Response]
+    # Whether calling it changes the account (send, schedule, cancel, delete, confirm). The emulator
+    # answers such calls so a misbehaving client is caught, and tests assert none were made.
+    writes: bool = False
+
+
+@dataclass
+class ProviderApp:
+    """Subclasses set ``name``, build data in ``__init__`` and register routes with ``route``."""
+
+    seed: int
+    scale: Mapping[str, int] = field(default_factory=dict)
+    name: str = ""
+    routes: list[Route] = field(default_factory=list, init=False)
+
+    def route(self, method: str, pattern: str, handler: Callable[..., Response], writes: bool = False) -> None:
+        self.routes.append(Route(method, re.compile(f"^{pattern}$"), handler, writes))
+
+    def match(self, method: str, path: str) -> tuple[Optional[Route], Optional[re.Match]]:
+        for candidate in self.routes:
+            found = candidate.pattern.match(path)
+            if found and candidate.method == method:
+                return candidate, found
+        return None, None
+
+    def credentials(self) -> dict[str, Any]:
+        """The provider-specific credential fields of a connector config that this app accepts."""
+        raise NotImplementedError
+
+    def count(self, stream: str, default: int) -> int:
+        return int(self.scale.get(f"{self.name}.{stream}", default))
+
+    def authorized(self, request: Request) -> bool:
+        raise NotImplementedError
+
+    def unauthorized(self) -> Response:
+        raise NotImplementedError
+
+    def not_found(self, path: str) -> Response:
+        return 404, {}, {"status": 404, "title": "Not Found", "detail": f"No resource at {path}"}
+
+    def truth(self) -> dict[str, list[dict[str, Any]]]:
+        """The records a full read must return, per stream, without the connector's added fields."""
+        raise NotImplementedError
+
+    def hints(self) -> dict[str, Any]:
+        """Config values a demo needs that a real user would know (e.g. ids of sent messages)."""
+        return {}

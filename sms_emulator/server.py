@@ -1,0 +1,230 @@
+"""The emulator's HTTP server: mounts each provider at /<name>/, logs requests, injects faults.
+
+Control endpoints (not part of any provider's API):
+  GET    /_emulator/health               liveness
+  GET    /_emulator/requests             every request served so far: method, provider, path, query
+  DELETE /_emulator/requests             forget them
+  GET    /_emulator/config/<provider>    a connector config for that provider pointing here
+  GET    /_emulator/truth/<provider>     the records a full read must return, per stream
+  POST   /_emulator/faults               add a fault rule (JSON, see Fault)
+  DELETE /_emulator/faults               clear all fault rules
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Optional
+from urllib.parse import parse_qs, urlsplit
+
+from sms_emulator.providers import REGISTRY
+from sms_emulator.providers.base import ProviderApp, Request, Response
+
+
+@dataclass
+class Fault:
+    """A scripted misbehaviour for requests whose provider, method and path match.
+
+    ``kind``: ``status`` (answer ``status`` with an error body, plus ``Retry-After`` if
+    ``retry_after`` is set), ``delay`` (sleep ``seconds`` then answer normally), ``reset`` (close
+    the connection without answering), ``garbage`` (200 with a non-JSON body).
+    ``times``: how many matching requests it hits before it is spent (-1: forever).
+    """
+
+    kind: str = "status"
+    provider: str = ""
+    path: str = ".*"
+    method: str = ""
+    status: int = 500
+    retry_after: Optional[str] = None
+    seconds: float = 0.0
+    times: int = 1
+    hits: int = 0
+    _pattern: Any = field(default=None, repr=False, compare=False)
+
+    def matches(self, provider: str, method: str, path: str) -> bool:
+        if self.times != -1 and self.hits >= self.times:
+            return False
+        if self.provider and self.provider != provider:
+            return False
+        if self.method and self.method.upper() != method:
+            return False
+        if self._pattern is None:
+            self._pattern = re.compile(self.path)
+        return bool(self._pattern.search(path))
+
+
+class Emulator:
+    def __init__(self, seed: int = 42, scale: Optional[dict[str, int]] = None, latency: float = 0.0) -> None:
+        self.seed = seed
+        self.latency = latency
+        self.apps: dict[str, ProviderApp] = {name: cls(seed=seed, scale=scale or {}) for name, cls in REGISTRY.items()}
+        self.requests: list[dict[str, Any]] = []
+        self.faults: list[Fault] = []
+        self._lock = threading.Lock()
+        self._server: Optional[ThreadingHTTPServer] = None
+        self._thread: Optional[threading.Thread] = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> "Emulator":
+        emulator = self
+
+        class Handler(_Handler):
+            pass
+
+        Handler.emulator = emulator
+        self._server = ThreadingHTTPServer((host, port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="sms-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        assert self._server, "start() first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def base_url(self, provider: str) -> str:
+        return f"{self.url}/{provider}"
+
+    def config(self, provider: str) -> dict[str, Any]:
+        app = self.apps[provider]
+        return {"provider": {"name": provider, **app.credentials(), "base_url": self.base_url(provider), **app.hints()}}
+
+    # -- faults and logs -----------------------------------------------------------------------
+    def add_fault(self, **kwargs: Any) -> Fault:
+        fault = Fault(**kwargs)
+        with self._lock:
+            self.faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self.faults.clear()
+            self.requests.clear()
+
+    def take_fault(self, provider: str, method: str, path: str) -> Optional[Fault]:
+        with self._lock:
+            for fault in self.faults:
+                if fault.matches(provider, method, path):
+                    fault.hits += 1
+                    return fault
+        return None
+
+    def log(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self.requests.append(entry)
+
+    def write_calls(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r.get("writes")]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    emulator: Emulator
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # the request log is kept in memory instead
+        pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def _serve(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        segments = parts.path.split("/", 2)
+        mount = segments[1] if len(segments) > 1 else ""
+        rest = "/" + segments[2] if len(segments) > 2 else "/"
+        if mount == "_emulator":
+            return self._send(*self._control(method, rest, body))
+        app = self.emulator.apps.get(mount)
+        if app is None:
+            return self._send(404, {}, {"message": f"no provider mounted at /{mount}"})
+        request = Request(method, rest, parse_qs(parts.query), dict(self.headers.items()), body)
+        route, found = app.match(method, rest)
+        self.emulator.log({"provider": mount, "method": method, "path": rest, "query": parts.query,
+                           "writes": bool(route and route.writes), "time": time.time()})
+        if self.emulator.latency:
+            time.sleep(self.emulator.latency)
+        fault = self.emulator.take_fault(mount, method, rest)
+        if fault:
+            if fault.kind == "reset":
+                self.close_connection = True
+                self.connection.close()
+                return None
+            if fault.kind == "delay":
+                time.sleep(fault.seconds)
+            elif fault.kind == "garbage":
+                return self._send(200, {"Content-Type": "application/json"}, b"<html>502 Bad Gateway</html>")
+            else:
+                headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                return self._send(fault.status, headers, {"status": fault.status, "title": "Injected fault"})
+        if not app.authorized(request):
+            return self._send(*app.unauthorized())
+        if route is None:
+            return self._send(*app.not_found(rest))
+        return self._send(*route.handler(request, **found.groupdict()))
+
+    def _control(self, method: str, path: str, body: bytes) -> Response:
+        emulator = self.emulator
+        if path == "/health":
+            return 200, {}, {"ok": True, "providers": sorted(emulator.apps)}
+        if path == "/requests":
+            if method == "DELETE":
+                emulator.requests.clear()
+                return 204, {}, None
+            return 200, {}, emulator.requests
+        if path == "/faults":
+            if method == "DELETE":
+                emulator.faults.clear()
+                return 204, {}, None
+            if method == "POST":
+                fault = emulator.add_fault(**json.loads(body or b"{}"))
+                return 201, {}, {k: v for k, v in asdict(fault).items() if not k.startswith("_")}
+            return 200, {}, [{k: v for k, v in asdict(f).items() if not k.startswith("_")} for f in emulator.faults]
+        name = path.rsplit("/", 1)[-1]
+        if path.startswith("/config/") and name in emulator.apps:
+            return 200, {}, emulator.config(name)
+        if path.startswith("/truth/") and name in emulator.apps:
+            return 200, {}, emulator.apps[name].truth()
+        return 404, {}, {"message": f"unknown control path {path}"}
+
+    def _send(self, status: int, headers: dict[str, str], body: Any) -> None:
+        if body is None:
+            payload = b""
+        elif isinstance(body, (bytes, bytearray)):
+            payload = bytes(body)
+        else:
+            payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        if payload and not any(k.lower() == "content-type" for k in headers):
+            self.send_header("Content-Type", "application/json")
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if payload:
+            self.wfile.write(payload)

@@ -1,0 +1,3 @@
+from source_sms.run import run
+
+run()

@@ -1,0 +1,61 @@
+"""Config validation with messages a person can act on.
+
+The CDK validates the config against the spec too, but a failed ``oneOf`` only says "is not valid
+under any of the given schemas". Here the provider branch is picked by ``provider.name`` first, so
+each error names the exact field (``provider.api_key``) and what to put there.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from jsonschema import Draft7Validator
+
+HINTS = {
+    "base_url": "Use an https:// address; http:// is accepted only for localhost, 127.x.x.x or [::1].",
+}
+
+
+def _field(path: list[Any]) -> str:
+    return ".".join(str(p) for p in path) or "(config)"
+
+
+def _describe(error, prefix: list[str], schema: Mapping[str, Any]) -> str:
+    path = prefix + list(error.absolute_path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        path = path + [missing]
+        field_schema = schema.get("properties", {}).get(missing, {})
+        title = field_schema.get("title") or missing
+        return f"{_field(path)} is required: set {title}. {field_schema.get('description', '')}".strip()
+    if error.validator == "additionalProperties" and path[:1] == ["provider"]:
+        return f"{_field(path)}: {error.message}. Remove the unknown option or check its spelling."
+    hint = HINTS.get(str(path[-1]) if path else "", "")
+    return f"{_field(path)}: {error.message}. {hint}".strip()
+
+
+def config_errors(config: Any, spec: Mapping[str, Any]) -> list[str]:
+    """Every problem with ``config``, each naming its field; empty when the config is usable."""
+    if not isinstance(config, Mapping):
+        return ["The config must be a JSON object, e.g. {\"provider\": {\"name\": \"tyntec\", \"api_key\": \"...\"}}."]
+    options = spec["properties"]["provider"]["oneOf"]
+    by_name = {option["properties"]["name"]["const"]: option for option in options}
+    names = ", ".join(sorted(by_name))
+    errors: list[str] = []
+    top_level = {key: value for key, value in spec.items() if key != "required"}
+    top_level["properties"] = {k: v for k, v in spec["properties"].items() if k != "provider"}
+    errors += [_describe(e, [], top_level) for e in Draft7Validator(top_level).iter_errors(config)]
+    provider = config.get("provider")
+    if provider is None:
+        errors.append(f"provider is required: an object with name (one of {names}) and that provider's credentials.")
+    elif not isinstance(provider, Mapping):
+        errors.append(f"provider must be an object with name (one of {names}) and credentials, not {type(provider).__name__}.")
+    elif provider.get("name") not in by_name:
+        errors.append(f"provider.name: {provider.get('name')!r} is not a supported provider; use one of {names}.")
+    else:
+        option = by_name[provider["name"]]
+        errors += [_describe(e, ["provider"], option) for e in Draft7Validator(option).iter_errors(provider)]
+        for key, value in provider.items():
+            if isinstance(value, str) and key in option.get("properties", {}) and option["properties"][key].get("airbyte_secret") and not value.strip():
+                errors.append(f"provider.{key} is empty: paste the {provider['name']} credential here.")
+    return sorted(set(errors))

@@ -1,0 +1,92 @@
+"""Assemble the declarative manifest from the neutral base and one fragment per provider.
+
+Each provider's knowledge lives in ``providers/<name>.yaml`` (spec option, requester, streams,
+check streams) and ``schemas/<name>/<stream>.json``. This module only stitches them together:
+the spec's ``provider`` oneOf, ``definitions.<name>``, ``schemas.<name>``, one ``ConditionalStreams``
+block per provider and the per-provider check stream. The result is an ordinary manifest with no
+custom components (``source-sms manifest`` prints it for the Connector Builder).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+import yaml
+
+# Order is the order of the spec's oneOf, as a user sees it in the Airbyte UI.
+PROVIDERS = ("tyntec",)
+
+_PACKAGE = resources.files("source_sms")
+
+
+def _load_yaml(relative: str) -> dict[str, Any]:
+    return yaml.safe_load(_PACKAGE.joinpath(relative).read_text(encoding="utf-8"))
+
+
+def _load_schemas(provider: str) -> dict[str, Any]:
+    folder = _PACKAGE.joinpath("schemas", provider)
+    if not folder.is_dir():
+        return {}
+    return {
+        entry.name[: -len(".json")]: json.loads(entry.read_text(encoding="utf-8"))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".json")
+    }
+
+
+def _provider_condition(name: str) -> str:
+    return "{{ config.get('provider', {}).get('name') == '%s' }}" % name
+
+
+@functools.lru_cache(maxsize=1)
+def _assembled() -> dict[str, Any]:
+    manifest = _load_yaml("manifest.yaml")
+    one_of = manifest["spec"]["connection_specification"]["properties"]["provider"]["oneOf"]
+    rules = manifest["spec"].setdefault("config_normalization_rules", {"type": "ConfigNormalizationRules"})
+    transformations = rules.setdefault("transformations", [])
+    manifest.setdefault("schemas", {})
+    for name in PROVIDERS:
+        fragment = _load_yaml(f"providers/{name}.yaml")
+        if fragment.get("name") != name:
+            raise ValueError(f"providers/{name}.yaml must declare name: {name}")
+        one_of.append(fragment["spec"])
+        manifest["definitions"][name] = fragment.get("definitions", {})
+        manifest["schemas"][name] = _load_schemas(name)
+        manifest["streams"].append(
+            {"type": "ConditionalStreams", "condition": _provider_condition(name), "streams": fragment["streams"]}
+        )
+        # The CDK's check reads the stream names from this config key when present; each provider
+        # names streams it really has, since checking a missing stream crashes the CDK's check.
+        transformations.append(
+            {
+                "type": "ConfigAddFields",
+                "condition": _provider_condition(name),
+                "fields": [{"type": "AddedFieldDefinition", "path": ["__airbyte_check_stream_names"], "value": json.dumps(fragment["check_streams"])}],
+            }
+        )
+    return manifest
+
+
+def build_manifest() -> dict[str, Any]:
+    """A fresh copy of the whole manifest (the CDK mutates what it is given)."""
+    return copy.deepcopy(_assembled())
+
+
+def provider_names() -> tuple[str, ...]:
+    return PROVIDERS
+
+
+@functools.lru_cache(maxsize=1)
+def _resolved_spec() -> dict[str, Any]:
+    from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
+
+    return ManifestReferenceResolver().preprocess_manifest(build_manifest())["spec"]["connection_specification"]
+
+
+def connection_specification() -> dict[str, Any]:
+    """The spec's JSON schema with every $ref resolved, as `spec` prints it."""
+    return copy.deepcopy(_resolved_spec())

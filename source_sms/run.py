@@ -1,0 +1,81 @@
+"""Console entry point: ``source-sms spec|check|discover|read``, plus ``source-sms manifest``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from datetime import datetime, timezone
+from typing import List, Optional
+
+import yaml
+from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
+from airbyte_cdk.models import (
+    AirbyteConnectionStatus,
+    AirbyteErrorTraceMessage,
+    AirbyteMessage,
+    AirbyteMessageSerializer,
+    AirbyteTraceMessage,
+    FailureType,
+    Status,
+    TraceType,
+    Type,
+)
+from orjson import orjson
+
+from source_sms.config_check import config_errors
+from source_sms.manifest import build_manifest, connection_specification
+from source_sms.source import SourceSms
+
+
+def _print(message: AirbyteMessage) -> None:
+    print(orjson.dumps(AirbyteMessageSerializer.dump(message)).decode(), flush=True)
+
+
+def _trace_error(message: str, failure_type: FailureType, stack: str | None = None) -> AirbyteMessage:
+    return AirbyteMessage(
+        type=Type.TRACE,
+        trace=AirbyteTraceMessage(
+            type=TraceType.ERROR,
+            emitted_at=datetime.now(timezone.utc).timestamp() * 1000,
+            error=AirbyteErrorTraceMessage(message=message, internal_message=message, stack_trace=stack, failure_type=failure_type),
+        ),
+    )
+
+
+def run(args: Optional[List[str]] = None) -> None:
+    args = sys.argv[1:] if args is None else args
+    if args[:1] == ["manifest"]:
+        # The assembled manifest, for the Connector Builder or a manifest-only image.
+        sys.stdout.write(yaml.safe_dump(build_manifest(), sort_keys=False, allow_unicode=True, width=120))
+        return
+    command = args[0] if args else ""
+    config_path = AirbyteEntrypoint.extract_config(args)
+    catalog_path = AirbyteEntrypoint.extract_catalog(args)
+    state_path = AirbyteEntrypoint.extract_state(args)
+    try:
+        config = SourceSms.read_config(config_path) if config_path else None
+    except Exception as error:  # unreadable or non-JSON config file
+        config = None
+        problems = [f"--config {config_path}: cannot be read as JSON ({error.__class__.__name__}: {error})."]
+    else:
+        problems = config_errors(config, connection_specification()) if config is not None else []
+    if problems and command in ("check", "discover", "read"):
+        text = "Invalid config: " + " ".join(problems)
+        if command == "check":
+            _print(AirbyteMessage(type=Type.CONNECTION_STATUS, connectionStatus=AirbyteConnectionStatus(status=Status.FAILED, message=text)))
+            return
+        _print(_trace_error(text, FailureType.config_error))
+        sys.exit(1)
+    try:
+        catalog = SourceSms.read_catalog(catalog_path) if catalog_path else None
+        state = SourceSms.read_state(state_path) if state_path else []
+    except Exception as error:
+        _print(_trace_error(f"Cannot read the catalog or state file: {error}", FailureType.config_error, traceback.format_exc()))
+        sys.exit(1)
+    source = SourceSms(catalog=catalog, config=config, state=state, config_path=config_path)
+    launch(source, args)
+
+
+if __name__ == "__main__":
+    run()
