@@ -17,10 +17,20 @@ from typing import Any
 
 import yaml
 
-# Order is the order of the spec's oneOf, as a user sees it in the Airbyte UI.
-PROVIDERS = ("tyntec",)
-
 _PACKAGE = resources.files("source_sms")
+
+
+def _discover_providers() -> tuple[str, ...]:
+    """Every providers/<name>.yaml, in the order its `order:` key gives (the spec's oneOf order)."""
+    found = []
+    for entry in _PACKAGE.joinpath("providers").iterdir():
+        if entry.name.endswith(".yaml"):
+            fragment = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            found.append((fragment.get("order", 99), entry.name[: -len(".yaml")]))
+    return tuple(name for _, name in sorted(found))
+
+
+PROVIDERS = _discover_providers()
 
 
 def _load_yaml(relative: str) -> dict[str, Any]:

@@ -1,7 +1,14 @@
-"""One module per emulated provider; REGISTRY maps the mount name to its app class."""
+"""One module per emulated provider, each exposing ``APP`` (its ProviderApp class).
 
-from sms_emulator.providers.tyntec import Tyntec
+REGISTRY maps the mount name (the provider's name in the connector config) to that class; a new
+module in this package is picked up without editing anything else.
+"""
 
-REGISTRY = {
-    "tyntec": Tyntec,
-}
+import importlib
+import pkgutil
+
+REGISTRY = {}
+for _module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if _module.name != "base":
+        _app = importlib.import_module(f"{__name__}.{_module.name}").APP
+        REGISTRY[_app.name] = _app

@@ -155,3 +155,6 @@ class Tyntec(ProviderApp):
 
     def accept_write(self, request: Request) -> Response:
         return 202, {}, {"requestId": "write-should-never-happen"}
+
+
+APP = Tyntec
