@@ -13,6 +13,7 @@ from jsonschema import Draft7Validator
 
 HINTS = {
     "base_url": "Use an https:// address; http:// is accepted only for localhost, 127.x.x.x or [::1].",
+    "start_date": "Use a UTC date-time such as 2026-01-01T00:00:00Z.",
 }
 
 
@@ -31,7 +32,9 @@ def _describe(error, prefix: list[str], schema: Mapping[str, Any]) -> str:
     if error.validator == "additionalProperties" and path[:1] == ["provider"]:
         return f"{_field(path)}: {error.message}. Remove the unknown option or check its spelling."
     hint = HINTS.get(str(path[-1]) if path else "", "")
-    return f"{_field(path)}: {error.message}. {hint}".strip()
+    # A regex in the message helps nobody; the hint says what is allowed.
+    message = f"{error.instance!r} is not allowed" if error.validator == "pattern" else error.message
+    return f"{_field(path)}: {message}. {hint}".strip()
 
 
 def config_errors(config: Any, spec: Mapping[str, Any]) -> list[str]:
