@@ -1,0 +1,28 @@
+# Two commands a new user needs: `make demo` and `make test`. Both build their own virtualenv.
+PYTHON ?= python3
+VENV ?= .venv
+DEMO_VENV ?= .venv-demo
+
+.PHONY: demo test clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+# PyAirbyte is large and pins its own dependency set, so the demo gets a virtualenv of its own.
+$(DEMO_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/pip install -q --upgrade pip
+	$(DEMO_VENV)/bin/pip install -q -e '.[demo]'
+	touch $@
+
+demo: $(DEMO_VENV)/.installed
+	$(DEMO_VENV)/bin/python scripts/demo.py
+
+test: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest -q -m "not image_tests and not requires_creds"
+
+clean:
+	rm -rf $(VENV) $(DEMO_VENV) demo_output .pytest_cache
