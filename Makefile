@@ -22,7 +22,7 @@ demo: $(DEMO_VENV)/.installed
 	$(DEMO_VENV)/bin/python scripts/demo.py
 
 test: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest -q -m "not image_tests and not requires_creds"
+	$(VENV)/bin/python -m pytest -q
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) demo_output .pytest_cache
