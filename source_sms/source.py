@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import logging
 from typing import Any, List, Mapping, Optional
 
-from airbyte_cdk.models import AirbyteStateMessage, ConfiguredAirbyteCatalog
+from airbyte_cdk.models import AirbyteConnectionStatus, AirbyteStateMessage, ConfiguredAirbyteCatalog, Status
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 
 from source_sms.manifest import build_manifest
+
+UNREACHABLE = ("ConnectionError", "Max retries exceeded", "Failed to establish a new connection", "Read timed out")
 
 
 class SourceSms(ConcurrentDeclarativeSource):
@@ -27,3 +31,23 @@ class SourceSms(ConcurrentDeclarativeSource):
             source_config=build_manifest(),
             config_path=config_path,
         )
+
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        status = super().check(logger, config)
+        if status.status == Status.FAILED and status.message:
+            status.message = _readable(status.message, config)
+        return status
+
+
+def _readable(message: str, config: Mapping[str, Any]) -> str:
+    """The CDK reports a failed check as repr(reason); unquote it and say what to do when unreachable."""
+    try:
+        message = ast.literal_eval(message) if message[:1] in "'\"" else message
+    except (ValueError, SyntaxError):
+        pass
+    if any(marker in message for marker in UNREACHABLE):
+        provider = config.get("provider", {}) if isinstance(config, Mapping) else {}
+        where = provider.get("base_url") or f"the {provider.get('name', 'provider')} API"
+        message = (f"Could not reach {where}: check provider.base_url and that this machine can reach the "
+                   f"provider (proxy, firewall, allowed hosts). Details: {message}")
+    return str(message)
