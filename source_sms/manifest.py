@@ -75,7 +75,11 @@ def _assembled() -> dict[str, Any]:
             {
                 "type": "ConfigAddFields",
                 "condition": _provider_condition(name),
-                "fields": [{"type": "AddedFieldDefinition", "path": ["__airbyte_check_stream_names"], "value": json.dumps(fragment["check_streams"])}],
+                "fields": [
+                    {"type": "AddedFieldDefinition", "path": ["__airbyte_check_stream_names"], "value": json.dumps(fragment["check_streams"])},
+                    # The rate budget's default when the user sets no requests_per_minute.
+                    {"type": "AddedFieldDefinition", "path": ["provider_requests_per_minute"], "value": str(fragment.get("requests_per_minute", 600))},
+                ],
             }
         )
     return manifest
