@@ -10,12 +10,12 @@ CONFIG = {"provider": {"name": "tyntec", "api_key": "a-long-test-key-123456"}}
 def budget_rates(config):
     source = SourceSms(config=config)
     list(source.streams(source._config))  # the CDK builds the budget with the streams
-    return [str(rate) for policy in source._constructor._api_budget._policies for rate in policy._bucket.rates]
+    return [(rate.limit, rate.interval) for policy in source._constructor._api_budget._policies for rate in policy._bucket.rates]
 
 
 def test_the_provider_default_applies_when_the_user_sets_none():
-    assert budget_rates(CONFIG) == ["limit=600/60000"]
+    assert budget_rates(CONFIG) == [(600, 60_000)]
 
 
 def test_requests_per_minute_overrides_the_default():
-    assert budget_rates({**CONFIG, "requests_per_minute": 90}) == ["limit=90/60000"]
+    assert budget_rates({**CONFIG, "requests_per_minute": 90}) == [(90, 60_000)]
