@@ -38,6 +38,7 @@ class Fault:
     kind: str = "status"
     provider: str = ""
     path: str = ".*"
+    query: str = ""  # regex searched in the query string, e.g. "page=1&" to hit only the second page
     method: str = ""
     status: int = 500
     retry_after: Optional[str] = None
@@ -46,12 +47,14 @@ class Fault:
     hits: int = 0
     _pattern: Any = field(default=None, repr=False, compare=False)
 
-    def matches(self, provider: str, method: str, path: str) -> bool:
+    def matches(self, provider: str, method: str, path: str, query: str = "") -> bool:
         if self.times != -1 and self.hits >= self.times:
             return False
         if self.provider and self.provider != provider:
             return False
         if self.method and self.method.upper() != method:
+            return False
+        if self.query and not re.search(self.query, query):
             return False
         if self._pattern is None:
             self._pattern = re.compile(self.path)
@@ -113,10 +116,10 @@ class Emulator:
             self.faults.clear()
             self.requests.clear()
 
-    def take_fault(self, provider: str, method: str, path: str) -> Optional[Fault]:
+    def take_fault(self, provider: str, method: str, path: str, query: str = "") -> Optional[Fault]:
         with self._lock:
             for fault in self.faults:
-                if fault.matches(provider, method, path):
+                if fault.matches(provider, method, path, query):
                     fault.hits += 1
                     return fault
         return None
@@ -169,7 +172,7 @@ class _Handler(BaseHTTPRequestHandler):
                            "writes": bool(route and route.writes), "time": time.time()})
         if self.emulator.latency:
             time.sleep(self.emulator.latency)
-        fault = self.emulator.take_fault(mount, method, rest)
+        fault = self.emulator.take_fault(mount, method, rest, parts.query)
         if fault:
             if fault.kind == "reset":
                 self.close_connection = True
