@@ -31,6 +31,8 @@ def _discover_providers() -> tuple[str, ...]:
 
 
 PROVIDERS = _discover_providers()
+# Providers that publish no rate limit are not throttled client-side unless the user asks.
+UNLIMITED_PER_MINUTE = 1_000_000
 
 
 def _load_yaml(relative: str) -> dict[str, Any]:
@@ -77,8 +79,10 @@ def _assembled() -> dict[str, Any]:
                 "condition": _provider_condition(name),
                 "fields": [
                     {"type": "AddedFieldDefinition", "path": ["__airbyte_check_stream_names"], "value": json.dumps(fragment["check_streams"])},
-                    # The rate budget's default when the user sets no requests_per_minute.
-                    {"type": "AddedFieldDefinition", "path": ["provider_requests_per_minute"], "value": str(fragment.get("requests_per_minute", 600))},
+                    # The rate budget's default when the user sets no requests_per_minute: the
+                    # provider's documented limit, or in effect none where it documents none.
+                    {"type": "AddedFieldDefinition", "path": ["provider_requests_per_minute"],
+                     "value": str(fragment.get("requests_per_minute", UNLIMITED_PER_MINUTE))},
                 ],
             }
         )

@@ -14,7 +14,7 @@ def budget_rates(config):
 
 
 def test_the_provider_default_applies_when_the_user_sets_none():
-    assert budget_rates(CONFIG) == [(600, 60_000)]
+    assert budget_rates(CONFIG) == [(1_000_000, 60_000)], "tyntec publishes no limit"
 
 
 def test_requests_per_minute_overrides_the_default():
