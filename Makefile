@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 DEMO_VENV ?= .venv-demo
 
-.PHONY: demo test clean
+.PHONY: demo test bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(DEMO_VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -q
+
+# Figures, not pass/fail: see the README's performance section.
+bench: $(VENV)/.installed
+	$(VENV)/bin/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) demo_output .pytest_cache
