@@ -1,4 +1,8 @@
-"""tyntec SMS API v1 and BYON, as documented in tyntec/api-collection sms/v1/openapi.yaml."""
+"""tyntec SMS API v1, BYON and Conversations API v3, as documented in tyntec/api-collection.
+
+Sources: sms/v1/openapi.yaml (SMS API v1 and BYON); conversations/v3/common.yaml (message status and
+events), conversations/v3/configurations.yaml (account and channel configuration), at 5660f69.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,21 @@ from sms_emulator.providers.base import ProviderApp, Request, Response
 API_KEY = "emulator-tyntec-key-7f3a9c2e"
 MAX_PAGE_SIZE = 3000
 STATES = ["DELIVERED"] * 6 + ["ACCEPTED", "BUFFERED", "EXPIRED", "REJECTED", "UNDELIVERABLE"]
+V3 = "/conversations/v3"
+# Event sequences of Conversations API messages (SMS has no seen/deleted; common.yaml's table).
+V3_JOURNEYS = [["accepted", "dispatched", "delivered"]] * 5 + [["accepted", "dispatched"], ["accepted", "channelFailed"]]
+CHANNEL_FAILURES = [("sms::error::unknown-subscriber", "The number is not in use 📵"),
+                    ("whatsapp::error::470", "Message failed to send because more than 24 hours have passed since the customer last replied to this number")]
 
 
 def tyntec_time(moment: datetime) -> str:
     """tyntec writes offsets without a colon: 2026-03-01T10:00:00+0000."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def rfc3339(moment: datetime) -> str:
+    """The Conversations API writes RFC 3339 with milliseconds: 2021-11-19T06:39:28.081Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def problem(status: int, title: str, detail: str) -> Response:
@@ -74,12 +88,56 @@ class Tyntec(ProviderApp):
         # An id past tyntec's 3-month retention: a real user's list will contain some.
         self.expired_request_id = fake.uuid()
 
+        # Conversations API v3: status and event history per messageId.
+        self.conversations: dict[str, dict[str, Any]] = {}
+        self.conversation_events: dict[str, list[dict[str, Any]]] = {}
+        for _ in range(self.count("conversation_messages", 12)):
+            message_id = fake.uuid()
+            channel = fake.choice(["sms"] * 4 + ["whatsapp", "viber"])
+            moment = fake.moment()
+            events = []
+            for step in fake.choice(V3_JOURNEYS):
+                moment += timedelta(milliseconds=200 + fake.rng.randrange(5000))
+                event = {"timestamp": rfc3339(moment), "event": f"MessageStatus::{step}", "channel": channel}
+                if step == "channelFailed":
+                    code, text = fake.choice(CHANNEL_FAILURES)
+                    event["details"] = {"code": code, "message": text}
+                events.append(event)
+            self.conversation_events[message_id] = events
+            self.conversations[message_id] = {"messageId": message_id, "deliveryChannel": channel,
+                                              "status": events[-1]["event"].split("::")[1], "timestamp": events[-1]["timestamp"]}
+        self.expired_message_id = fake.uuid()
+        number = fake.msisdn()
+        self.channels = []
+        for i in range(self.count("channels", 5)):
+            kind = ["sms", "sms", "whatsapp", "viber", "rcs", "mms"][i % 6]
+            ident = {"viber": {"serviceId": fake.digits(4)}, "rcs": {"agentId": f"agent_{i}"}}.get(kind, {"phoneNumber": number if kind == "whatsapp" else fake.msisdn()})
+            channel = {"channel": kind, "scopes": ["messages:read", "callbacks:read", "callbacks:write"], "id": ident,
+                       "name": fake.choice([f"{fake.company()} {kind}", None]),
+                       "callback": {"callbackVersion": "2.12", "inboundMessageUrl": "https://hooks.example.com/inbound",
+                                    "messageStatusUrl": "https://hooks.example.com/status", "eventFilter": fake.choice([[], ["MessageStatus::delivered"]])}}
+            if kind == "viber":
+                channel["config"] = {"serviceType": "two-way"}
+            self.channels.append(channel)
+        self.configuration = {
+            "scopes": ["channels:read", "callbacks:read", "callbacks:write", "media:read"],
+            "callback": {"callbackVersion": "2.12", "inboundMessageUrl": "https://hooks.example.com/inbound",
+                         "messageStatusUrl": "https://hooks.example.com/status", "eventFilter": [],
+                         "signature": {"secret": "whsec-" + fake.digits(12), "method": "HS256"},
+                         "header": {"key": "X-Hook-Token", "value": "token-" + fake.digits(12)}},
+            "config": {"mediaCredentials": {"type": "basic", "basic": {"username": "media-bot", "password": "pw-" + fake.digits(10)}}},
+        }
+
         self.route("GET", r"/messaging/v1/messages/(?P<request_id>[^/]+)", self.message_status)
         self.route("GET", r"/byon/contacts/v1", self.list_contacts)
         self.route("GET", r"/byon/contacts/v1/(?P<contact_id>[^/]+)", self.get_contact)
         self.route("GET", r"/byon/phonebook/v1/numbers", self.list_numbers)
         self.route("GET", r"/byon/provisioning/v1", self.list_registrations)
         self.route("GET", r"/byon/provisioning/v1/(?P<request_id>[^/]+)", self.get_registration)
+        self.route("GET", V3 + r"/messages/(?P<message_id>[^/]+)/status", self.conversation_status)
+        self.route("GET", V3 + r"/messages/(?P<message_id>[^/]+)/events", self.conversation_history)
+        self.route("GET", V3 + r"/configurations", self.account_configuration)
+        self.route("GET", V3 + r"/configurations/channels(/(?P<kind>sms|mms|rcs|viber|whatsapp))?", self.list_channels)
         # Writes: answered like the real API, recorded, and never to be called by a read.
         self.route("GET", r"/messaging/v1/sms", self.accept_write, writes=True)  # "Send SMS (GET)"
         self.route("POST", r"/messaging/v1/sms", self.accept_write, writes=True)
@@ -87,13 +145,20 @@ class Tyntec(ProviderApp):
         self.route("POST", r"/byon/contacts/v1(/[^/]+)?", self.accept_write, writes=True)
         self.route("DELETE", r"/byon/contacts/v1/[^/]+", self.accept_write, writes=True)
         self.route("POST", r"/byon/provisioning/v1", self.accept_write, writes=True)
+        self.route("POST", V3 + r"/(messages|bulks)", self.accept_write, writes=True)
+        self.route("PUT", V3 + r"/configurations/(callbacks|mediaCredentials)", self.accept_write, writes=True)
+        self.route("DELETE", V3 + r"/configurations/mediaCredentials", self.accept_write, writes=True)
+        self.route("PUT", V3 + r"/configurations/channels/.+", self.accept_write, writes=True)
+        self.route("POST", V3 + r"/media", self.accept_write, writes=True)
+        self.route("DELETE", V3 + r"/media/[^/]+", self.accept_write, writes=True)
 
     # -- protocol ------------------------------------------------------------------------------
     def credentials(self) -> dict[str, Any]:
         return {"api_key": API_KEY}
 
     def hints(self) -> dict[str, Any]:
-        return {"message_request_ids": [*self.messages, self.expired_request_id]}
+        return {"message_request_ids": [*self.messages, self.expired_request_id],
+                "conversation_message_ids": [*self.conversations, self.expired_message_id]}
 
     def authorized(self, request: Request) -> bool:
         return request.header("apikey") == API_KEY
@@ -105,8 +170,17 @@ class Tyntec(ProviderApp):
         return problem(404, "Not Found", f"No resource at {path}")
 
     def truth(self) -> dict[str, list[dict[str, Any]]]:
-        return {"messages": list(self.messages.values()), "contacts": self.contacts,
-                "phone_numbers": self.phone_numbers, "phone_registrations": self.registrations}
+        return {"messages": [*self.messages.values(), *self.conversations.values()], "contacts": self.contacts,
+                "phone_numbers": self.phone_numbers, "phone_registrations": self.registrations,
+                "message_events": [event for events in self.conversation_events.values() for event in events],
+                "channels": self.channels, "account": [self.redacted_configuration()]}
+
+    def redacted_configuration(self) -> dict[str, Any]:
+        """The account configuration as a read returns it: webhook and media secrets removed."""
+        callback = self.configuration["callback"]
+        return {**self.configuration, "callback": {**callback, "signature": {"method": callback["signature"]["method"]},
+                                                   "header": {"key": callback["header"]["key"]}},
+                "config": {"mediaCredentials": {"type": "basic", "basic": {"username": "media-bot"}}}}
 
     # -- handlers ------------------------------------------------------------------------------
     def message_status(self, request: Request, request_id: str) -> Response:
@@ -152,6 +226,22 @@ class Tyntec(ProviderApp):
             if registration["requestId"] == request_id:
                 return 200, {}, registration
         return problem(404, "Not Found", f"Request {request_id} not found")
+
+    def conversation_status(self, request: Request, message_id: str) -> Response:
+        if message_id not in self.conversations:
+            return problem(404, "Not Found", f"Message {message_id} not found")
+        return 200, {}, self.conversations[message_id]
+
+    def conversation_history(self, request: Request, message_id: str) -> Response:
+        if message_id not in self.conversation_events:
+            return problem(404, "Not Found", f"Message {message_id} not found")
+        return 200, {}, {"messageId": message_id, "events": self.conversation_events[message_id]}
+
+    def account_configuration(self, request: Request) -> Response:
+        return 200, {}, self.configuration
+
+    def list_channels(self, request: Request, kind: str = None) -> Response:
+        return 200, {}, [c for c in self.channels if kind in (None, c["channel"])]
 
     def accept_write(self, request: Request) -> Response:
         return 202, {}, {"requestId": "write-should-never-happen"}

@@ -123,3 +123,167 @@ class TestPhoneRegistrations:
         assert "provider.api_key" in stream_error
         assert output.errors[0].trace.error.failure_type.value == "config_error"
         assert SENTINEL_SECRET not in json.dumps(messages)
+
+
+V3 = f"{BASE}/conversations/v3"
+V3_ID = "77185196-664a-43ec-b14a-fe97036c697f"
+
+
+def not_found() -> HttpResponse:
+    return HttpResponse(json.dumps({"type": "https://httpstatuses.com/404", "title": "Not Found", "status": 404}), 404)
+
+
+class TestConversationMessages:
+    def test_a_conversations_id_is_read_from_the_v3_status_endpoint_and_tagged_as_such(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/messages/{V3_ID}/status", headers=HEADERS), HttpResponse(response_body("tyntec", "conversation_status"), 202))
+
+        output = read_stream(config(conversation_message_ids=[V3_ID]), "messages")
+
+        records = record_data(output)
+        assert records == [{**response_json("tyntec", "conversation_status"), "message_id": V3_ID,
+                            "source_api": "conversations_v3", "provider": "tyntec"}]
+        assert not output.errors
+
+    def test_sms_and_conversations_ids_share_the_messages_stream_each_from_its_own_api(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{BASE}/messaging/v1/messages/sms-id", headers=HEADERS), HttpResponse(response_body("tyntec", "message_status")))
+        http_mocker.get(HttpRequest(f"{V3}/messages/{V3_ID}/status", headers=HEADERS), HttpResponse(response_body("tyntec", "conversation_status")))
+
+        records = record_data(read_stream(config(message_request_ids=["sms-id"], conversation_message_ids=[V3_ID]), "messages"))
+
+        by_api = {r["source_api"]: r for r in records}
+        assert set(by_api) == {"sms_v1", "conversations_v3"}
+        assert by_api["sms_v1"]["message_id"] == "7dd2d8e3-ab49-4a0e-b2b0-c0fd06f8c9e8"
+        assert by_api["conversations_v3"]["message_id"] == V3_ID
+        assert by_api["conversations_v3"]["deliveryChannel"] == "sms"
+
+    def test_a_status_past_retention_is_skipped_with_a_log_line(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/messages/gone-id/status"), not_found())
+        http_mocker.get(HttpRequest(f"{V3}/messages/{V3_ID}/status"), HttpResponse(response_body("tyntec", "conversation_status")))
+
+        output = read_stream(config(conversation_message_ids=["gone-id", V3_ID]), "messages")
+
+        assert [r["message_id"] for r in record_data(output)] == [V3_ID]
+        assert not output.errors
+        assert output.is_in_logs("Skipped .*conversations/v3/messages/gone-id/status.*expired or never existed")
+
+    def test_a_numeric_looking_id_stays_a_string(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/messages/123456/status"), HttpResponse(json.dumps({"status": "accepted"})))
+
+        records = record_data(read_stream(config(conversation_message_ids=["123456"]), "messages"))
+
+        assert records[0]["message_id"] == "123456"
+
+
+class TestMessageEvents:
+    def test_one_record_per_event_carrying_its_message_id(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/messages/{V3_ID}/events", headers=HEADERS), HttpResponse(response_body("tyntec", "conversation_events")))
+
+        output = read_stream(config(conversation_message_ids=[V3_ID]), "message_events")
+
+        records = record_data(output)
+        assert [r["event"] for r in records] == ["MessageStatus::accepted", "MessageStatus::channelFailed", "MessageStatus::delivered"]
+        assert {r["message_id"] for r in records} == {V3_ID}
+        assert {r["source_api"] for r in records} == {"conversations_v3"}
+        assert {r["provider"] for r in records} == {"tyntec"}
+        assert records[1]["details"]["code"] == "whatsapp::error::470"
+        assert records[2]["carrierOnlyField"] == "kept"
+        assert "events" not in records[0]
+        assert not output.errors
+
+    def test_an_expired_message_is_skipped_and_the_others_are_read(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/messages/gone-id/events"), not_found())
+        http_mocker.get(HttpRequest(f"{V3}/messages/{V3_ID}/events"), HttpResponse(response_body("tyntec", "conversation_events")))
+
+        output = read_stream(config(conversation_message_ids=["gone-id", V3_ID]), "message_events")
+
+        assert len(output.records) == 3
+        assert not output.errors
+        assert output.is_in_logs("Skipped .*gone-id/events")
+
+    def test_sms_api_request_ids_have_no_events_endpoint_and_are_not_requested(self) -> None:
+        with HttpMocker():  # any request would fail: nothing is registered
+            output = read_stream(config(message_request_ids=["sms-id"]), "message_events")
+        assert output.records == []
+        assert not output.errors
+
+    def test_a_message_with_no_events_yet_gives_no_records(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/messages/{V3_ID}/events"), HttpResponse(json.dumps({"messageId": V3_ID, "events": []})))
+
+        output = read_stream(config(conversation_message_ids=[V3_ID]), "message_events")
+
+        assert output.records == []
+        assert not output.errors
+
+
+class TestChannels:
+    def test_one_record_per_channel_with_its_id_whatever_the_channel(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/configurations/channels", headers=HEADERS), HttpResponse(response_body("tyntec", "channels")))
+
+        records = record_data(read_stream(config(), "channels"))
+
+        assert [(r["channel"], r["channel_id"]) for r in records] == [
+            ("sms", "4915112345678"), ("whatsapp", "4915112345678"), ("viber", "1234"), ("rcs", "agent_1")]
+        assert records[0]["callback"]["eventFilter"] == ["MessageStatus::accepted", "MessageStatus::delivered"]
+        assert records[2]["config"] == {"serviceType": "two-way"}
+        assert {r["provider"] for r in records} == {"tyntec"}
+
+    def test_an_account_without_channels_gives_no_records(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/configurations/channels"), HttpResponse("[]"))
+
+        output = read_stream(config(), "channels")
+
+        assert output.records == []
+        assert not output.errors
+
+    def test_a_key_without_the_channels_scope_fails_with_a_message_naming_the_fix(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/configurations/channels"), HttpResponse(json.dumps({"status": 403, "title": "Forbidden"}), 403))
+
+        output = read_stream(config(), "channels", expecting_exception=True)
+
+        messages = [error.trace.error.message for error in output.errors]
+        assert any("tyntec refused access (HTTP 403)" in m and "provider.api_key" in m for m in messages), messages
+
+
+class TestAccount:
+    def test_one_record_with_the_configuration_and_without_its_secrets(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/configurations", headers=HEADERS), HttpResponse(response_body("tyntec", "configuration")))
+
+        output = read_stream(config(), "account")
+
+        records = record_data(output)
+        assert len(records) == 1
+        account = records[0]
+        assert account["provider"] == "tyntec"
+        assert account["scopes"] == ["channels:read", "callbacks:read", "callbacks:write", "credentials:read"]
+        assert account["callback"]["messageStatusUrl"] == "https://rest.customer.com/messagestatus/"
+        assert account["callback"]["signature"] == {"method": "HS256"}
+        assert account["callback"]["header"] == {"key": "X-Auth"}
+        assert account["config"]["mediaCredentials"]["oauth2"] == {"clientId": "media-client", "url": "https://auth.customer.com/token"}
+        assert "super-secret" not in json.dumps(records) and "super-secret" not in json.dumps([m.log.message for m in output.logs])
+
+    def test_a_rejected_key_is_a_config_error(self, http_mocker: HttpMocker) -> None:
+        http_mocker.get(HttpRequest(f"{V3}/configurations"), HttpResponse(json.dumps({"status": 401, "title": "Unauthorized"}), 401))
+
+        output = read_stream(config(), "account", expecting_exception=True)
+
+        assert output.errors[0].trace.error.failure_type.value == "config_error"
+        assert any("tyntec rejected the credentials (HTTP 401)" in e.trace.error.message for e in output.errors)
+
+
+def test_discover_lists_every_tyntec_stream_with_provider_first_in_each_key() -> None:
+    from unit_tests.helpers import discover_streams
+
+    streams = discover_streams(config())
+
+    assert set(streams) == {"messages", "message_events", "contacts", "phone_numbers", "phone_registrations", "channels", "account"}
+    assert all(s.source_defined_primary_key[0] == ["provider"] for s in streams.values())
+    assert streams["message_events"].source_defined_primary_key == [["provider"], ["message_id"], ["timestamp"], ["event"]]
+    assert streams["channels"].source_defined_primary_key == [["provider"], ["channel"], ["channel_id"]]
+
+
+def test_a_channel_without_an_id_gets_no_channel_id_rather_than_the_text_none(http_mocker: HttpMocker) -> None:
+    http_mocker.get(HttpRequest(f"{V3}/configurations/channels"), HttpResponse(json.dumps([{"channel": "sms", "id": {}}, {"channel": "mms"}])))
+
+    records = record_data(read_stream(config(), "channels"))
+
+    assert [r.get("channel_id") for r in records] == [None, None]
