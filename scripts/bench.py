@@ -6,6 +6,11 @@
 1. Latency-bound: tyntec with 2,000 message request ids (one status call each) plus 50,000 contacts
    and 50,000 phone numbers, the emulator adding 50 ms to every request. Wall time next to its lower
    bound, calls x delay / concurrency, and calls made next to the fewest possible.
+3. The public Airbyte tyntec connector (PyPI airbyte-source-tyntec-sms): its url_base is fixed to
+   https://api.tyntec.com, so it cannot be pointed at the emulator by config; its manifest is taken
+   from the wheel (downloaded at run time, never committed), given the emulator's URL, and run by the
+   same CDK. Items delivered (contacts and numbers counted as items even when packed into one
+   record), calls made, and calls that change the account, next to source-sms.
 2. CPU-bound: no delay, tyntec phone_numbers (the largest paged stream, 3,000 a page) at each size:
    records/s and peak RSS of the connector process, next to the raw limit: the same pages fetched
    with requests, parsed with orjson and written as Airbyte RECORD lines to /dev/null.
@@ -42,8 +47,8 @@ def catalog(*streams: str) -> dict:
                          "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"} for s in streams]}
 
 
-def read(config: dict, streams: tuple[str, ...]) -> tuple[int, float, float]:
-    """(records, wall seconds, peak RSS MiB) of one `read` in a fresh process."""
+def read(config: dict, streams: tuple[str, ...]) -> tuple[dict, float, float]:
+    """(records per stream, wall seconds, peak RSS MiB) of one `read` in a fresh process."""
     folder = Path(tempfile.mkdtemp())
     (folder / "config.json").write_text(json.dumps(config))
     (folder / "catalog.json").write_text(json.dumps(catalog(*streams)))
@@ -51,7 +56,11 @@ def read(config: dict, streams: tuple[str, ...]) -> tuple[int, float, float]:
     done = subprocess.run([sys.executable, "-c", CHILD, "read", "--config", str(folder / "config.json"),
                            "--catalog", str(folder / "catalog.json")], capture_output=True, text=True, check=True)
     wall = time.perf_counter() - started
-    records = done.stdout.count('"type":"RECORD"')
+    records: dict[str, int] = {}
+    for line in done.stdout.splitlines():
+        if line.startswith('{"type":"RECORD"'):
+            stream = orjson.loads(line)["record"]["stream"]
+            records[stream] = records.get(stream, 0) + 1
     rss_kb = int(done.stderr.rsplit("MAXRSS_KB", 1)[1].split()[0])
     return records, wall, rss_kb / 1024
 
@@ -77,7 +86,8 @@ def latency_bound(concurrency: int) -> None:
     try:
         config = {**emulator.config("tyntec"), "concurrency": concurrency}
         config["provider"]["message_request_ids"] = config["provider"]["message_request_ids"][:2000]
-        records, wall, rss = read(config, ("messages", "contacts", "phone_numbers", "phone_registrations"))
+        per_stream, wall, rss = read(config, ("messages", "contacts", "phone_numbers", "phone_registrations"))
+        records = sum(per_stream.values())
         calls = len(emulator.requests)
         fewest = 2000 + 1 + math.ceil(50_000 / PAGE) + 1
         bound = calls * delay / concurrency
@@ -90,9 +100,71 @@ def cpu_bound(size: int) -> None:
     emulator = Emulator(seed=1, scale={"tyntec.phone_numbers": size, "tyntec.contacts": 0, "tyntec.registrations": 1}).start()
     try:
         config = emulator.config("tyntec")
-        records, wall, rss = read(config, ("phone_numbers",))
+        per_stream, wall, rss = read(config, ("phone_numbers",))
+        records = per_stream.get("phone_numbers", 0)
         raw = raw_limit(emulator.base_url("tyntec"), config["provider"]["api_key"], size)
         print(f"| CPU-bound, {size:,} phone numbers | {records:,} | {records / wall:,.0f} rec/s (incl. ~2 s start-up) | {raw:,.0f} rec/s | {100 * records / wall / raw:.0f}% | {rss:.0f} MiB |")
+    finally:
+        emulator.stop()
+
+
+PUBLIC_WHEEL = "airbyte-source-tyntec-sms==0.1.13"
+WRAPPERS = {"contacts": "contacts", "phones": "provisioningRequests", "registrations": "provisioningRequests"}
+
+
+def public_manifest() -> dict:
+    import zipfile
+
+    import yaml
+
+    cache = Path(tempfile.gettempdir()) / "source-sms-bench"
+    wheels = sorted(cache.glob("airbyte_source_tyntec_sms-*.whl"))
+    if not wheels:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(cache), PUBLIC_WHEEL], check=True)
+        wheels = sorted(cache.glob("airbyte_source_tyntec_sms-*.whl"))
+    return yaml.safe_load(zipfile.ZipFile(wheels[-1]).read("source_tyntec_sms/manifest.yaml"))
+
+
+def items(stream: str, data: dict) -> int:
+    wrapper = WRAPPERS.get(stream)
+    return len(data.get(wrapper) or []) if wrapper and isinstance(data.get(wrapper), list) else 1
+
+
+def public_tyntec() -> None:
+    from collections import Counter
+
+    from airbyte_cdk.models import SyncMode
+    from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+    from airbyte_cdk.test.catalog_builder import CatalogBuilder
+    from airbyte_cdk.test.entrypoint_wrapper import read as read_in_process
+
+    emulator = Emulator(seed=1).start()
+    try:
+        truth = emulator.apps["tyntec"].truth()
+        manifest = public_manifest()
+        manifest["definitions"]["base_requester"]["url_base"] = emulator.base_url("tyntec")
+        config = {"api_key": emulator.config("tyntec")["provider"]["api_key"], "to": "+4915112345678", "from": "ACME", "message": "hi"}
+        source = ConcurrentDeclarativeSource(source_config=manifest, config=config)
+        builder = CatalogBuilder()
+        for stream in source.streams(config):
+            builder.with_stream(stream.name, SyncMode.full_refresh)
+        output = read_in_process(source, config, builder.build())
+        theirs = Counter()
+        for message in output.records:
+            theirs[message.record.stream] += items(message.record.stream, message.record.data)
+        their_calls, their_writes = len(emulator.requests), len(emulator.write_calls())
+
+        emulator.clear()
+        ours, _, _ = read(emulator.config("tyntec"), tuple(truth))
+        our_calls, our_writes = len(emulator.requests), len(emulator.write_calls())
+        print("| connector | messages | contacts | phone numbers | registrations | calls | calls that send or change |")
+        print("|---|---|---|---|---|---|---|")
+        print(f"| emulator holds | {len(truth['messages'])} | {len(truth['contacts'])} | {len(truth['phone_numbers'])} | {len(truth['phone_registrations'])} | | |")
+        print(f"| airbyte-source-tyntec-sms 0.1.13 | {theirs['messages']} (+{theirs['sms']} `sms`) | {theirs['contacts']} | {theirs['phones']} | {theirs['registrations']} | {their_calls} | **{their_writes}** |")
+        print(f"| source-sms | {ours.get('messages', 0)} | {ours.get('contacts', 0)} | {ours.get('phone_numbers', 0)} | {ours.get('phone_registrations', 0)} | {our_calls} | {our_writes} |")
+        failed = [m.trace.error.message.split(".")[0] for m in output.errors][:1]
+        if failed:
+            print(f"\npublic connector errors: {failed}")
     finally:
         emulator.stop()
 
@@ -110,6 +182,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for size in (10_000, 100_000) + ((1_000_000,) if args.full else ()):
         cpu_bound(size)
+    print()
+    public_tyntec()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,50 @@
+"""The assembled manifest is one ordinary declarative manifest: importable, and free of custom code."""
+
+from __future__ import annotations
+
+import io
+import logging
+from contextlib import redirect_stdout
+
+import yaml
+from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+
+from source_sms.manifest import PROVIDERS, build_manifest
+from source_sms.run import run
+
+
+def component_types(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("type"), str):
+            yield node["type"]
+        for value in node.values():
+            yield from component_types(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from component_types(value)
+
+
+def test_source_sms_manifest_prints_a_manifest_the_cdk_runs_on_its_own():
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        run(["manifest"])
+    manifest = yaml.safe_load(printed.getvalue())
+    config = {"provider": {"name": "tyntec", "api_key": "a-long-test-key-123456"}}
+    source = ConcurrentDeclarativeSource(source_config=manifest, config=config)
+    assert [s.name for s in source.streams(config)] == ["messages", "contacts", "phone_numbers", "phone_registrations"]
+    assert source.spec(logging.getLogger()).connectionSpecification["properties"]["provider"]["oneOf"]
+
+
+def test_every_provider_has_an_option_a_stream_block_and_a_check_stream():
+    manifest = build_manifest()
+    options = [o["properties"]["name"]["const"] for o in manifest["spec"]["connection_specification"]["properties"]["provider"]["oneOf"]]
+    assert options == list(PROVIDERS)
+    assert len(manifest["streams"]) == len(PROVIDERS)
+    checks = [t for t in manifest["spec"]["config_normalization_rules"]["transformations"]
+              if t["fields"][0]["path"] == ["__airbyte_check_stream_names"]]
+    assert len(checks) == len(PROVIDERS)
+
+
+def test_no_custom_python_components_so_the_connector_builder_can_import_it():
+    custom = sorted({t for t in component_types(build_manifest()) if t.startswith("Custom")})
+    assert custom == []
