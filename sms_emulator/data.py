@@ -15,6 +15,10 @@ COMPANIES = ["Acme Dental", "Bright Pharmacy", "City Couriers", "Delta Gyms", "E
 WORDS = ["Your", "appointment", "is", "confirmed", "for", "tomorrow", "at", "10:30", "Reply", "STOP",
          "to", "opt", "out", "code", "order", "shipped", "🎉", "thanks", "reminder", "Grüße", "café"]
 EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
+# The emulated accounts' "today": dated history lies before it, so data is the same for a seed on
+# any day, and the connector configs the emulator hands out start before it (EMULATOR_START_DATE).
+ACCOUNT_TODAY = datetime(2026, 10, 1, tzinfo=timezone.utc)
+EMULATOR_START_DATE = "2026-01-01T00:00:00Z"
 
 
 class Fake:

@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Optional
 from urllib.parse import parse_qs, urlsplit
 
+from sms_emulator.data import EMULATOR_START_DATE
 from sms_emulator.providers import REGISTRY
 from sms_emulator.providers.base import ProviderApp, Request, Response
 
@@ -102,7 +103,8 @@ class Emulator:
 
     def config(self, provider: str) -> dict[str, Any]:
         app = self.apps[provider]
-        return {"provider": {"name": provider, **app.credentials(), "base_url": self.base_url(provider), **app.hints()}}
+        return {"provider": {"name": provider, **app.credentials(), "base_url": self.base_url(provider), **app.hints()},
+                "start_date": EMULATOR_START_DATE}
 
     # -- faults and logs -----------------------------------------------------------------------
     def add_fault(self, **kwargs: Any) -> Fault:

@@ -4,9 +4,8 @@ page/page_size <= 100, has_next), message status by id (45-day retention), sende
 number assignments (token paging), the Contacts API (nextPageToken, pageSize <= 1000), and the
 replies / delivery-report queues (peek with GET; POST .../confirmed drains them and is a write).
 
-Message timestamps are anchored to the current UTC day (the 85 days before today's midnight), so the
-connector's default window (90 days back from now) always covers all of them; everything else is a
-pure function of the seed.
+Message timestamps lie in the 85 days before the account's fixed "today" (sms_emulator.data.ACCOUNT_TODAY),
+inside the start_date the emulator's configs carry; everything is a pure function of the seed.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
-from sms_emulator.data import Fake
+from sms_emulator.data import ACCOUNT_TODAY, Fake
 from sms_emulator.providers.base import ProviderApp, Request, Response
 
 API_KEY = "emulator-mm-key-51c0e8a2"
@@ -88,7 +87,7 @@ class MessageMedia(ProviderApp):
 
     def __post_init__(self) -> None:
         fake = Fake(self.seed, self.name)
-        today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = ACCOUNT_TODAY
         self.account_id = "MM" + fake.digits(6)
         self.sub_accounts = {self.account_id, self.account_id + "-SUB1"}
         vendor = "MessageMedia"

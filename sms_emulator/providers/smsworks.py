@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
-from sms_emulator.data import Fake
+from sms_emulator.data import ACCOUNT_TODAY, Fake
 from sms_emulator.providers.base import ProviderApp, Request, Response
 
 # The documented token example already starts with "JWT " (TokenResponse in the Go SDK's swagger).
@@ -76,9 +76,9 @@ class SmsWorks(ProviderApp):
 
     def __post_init__(self) -> None:
         fake = Fake(self.seed, self.name)
-        # Messages lie in the 80 days before today (UTC), so a read with the default start date (90
-        # days back) returns them all: deterministic for a seed within a day.
-        today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        # Messages lie in the 80 days before the account's fixed "today", after the start_date the
+        # emulator's configs carry: the same data for a seed on any day.
+        today = ACCOUNT_TODAY
         self.customer_id = fake.uuid()
         self.credits = round(50 + fake.rng.random() * 5000, 2)
         self.batch_ids = [fake.digits(7) for _ in range(self.count("batches", 3))]
