@@ -86,10 +86,12 @@ def latency_bound(concurrency: int) -> None:
     try:
         config = {**emulator.config("tyntec"), "concurrency": concurrency}
         config["provider"]["message_request_ids"] = config["provider"]["message_request_ids"][:2000]
+        config["provider"]["conversation_message_ids"] = []  # SMS API v1 status calls only
         per_stream, wall, rss = read(config, ("messages", "contacts", "phone_numbers", "phone_registrations"))
         records = sum(per_stream.values())
         calls = len(emulator.requests)
-        fewest = 2000 + 1 + math.ceil(50_000 / PAGE) + 1
+        # One status call per id, one call for contacts and registrations, full pages of numbers.
+        fewest = len(config["provider"]["message_request_ids"]) + 1 + math.ceil(50_000 / PAGE) + 1
         bound = calls * delay / concurrency
         print(f"| latency-bound, concurrency {concurrency} | {records:,} | {calls:,} (fewest {fewest:,}) | {wall:.1f} s | {bound:.1f} s | {wall / bound:.1f}x | {rss:.0f} MiB |")
     finally:
