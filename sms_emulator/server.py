@@ -41,6 +41,7 @@ class Fault:
     path: str = ".*"
     query: str = ""  # regex searched in the query string, e.g. "page=1&" to hit only the second page
     method: str = ""
+    body: str = ""  # regex searched in the request body, e.g. r'"skip": ?1000\b' for a POST-paged search
     status: int = 500
     retry_after: Optional[str] = None
     seconds: float = 0.0
@@ -48,7 +49,7 @@ class Fault:
     hits: int = 0
     _pattern: Any = field(default=None, repr=False, compare=False)
 
-    def matches(self, provider: str, method: str, path: str, query: str = "") -> bool:
+    def matches(self, provider: str, method: str, path: str, query: str = "", body: str = "") -> bool:
         if self.times != -1 and self.hits >= self.times:
             return False
         if self.provider and self.provider != provider:
@@ -56,6 +57,8 @@ class Fault:
         if self.method and self.method.upper() != method:
             return False
         if self.query and not re.search(self.query, query):
+            return False
+        if self.body and not re.search(self.body, body):
             return False
         if self._pattern is None:
             self._pattern = re.compile(self.path)
@@ -118,10 +121,10 @@ class Emulator:
             self.faults.clear()
             self.requests.clear()
 
-    def take_fault(self, provider: str, method: str, path: str, query: str = "") -> Optional[Fault]:
+    def take_fault(self, provider: str, method: str, path: str, query: str = "", body: str = "") -> Optional[Fault]:
         with self._lock:
             for fault in self.faults:
-                if fault.matches(provider, method, path, query):
+                if fault.matches(provider, method, path, query, body):
                     fault.hits += 1
                     return fault
         return None
@@ -174,7 +177,7 @@ class _Handler(BaseHTTPRequestHandler):
                            "writes": bool(route and route.writes), "time": time.time()})
         if self.emulator.latency:
             time.sleep(self.emulator.latency)
-        fault = self.emulator.take_fault(mount, method, rest, parts.query)
+        fault = self.emulator.take_fault(mount, method, rest, parts.query, body.decode("utf-8", "replace"))
         if fault:
             if fault.kind == "reset":
                 self.close_connection = True
