@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from integration_tests.conftest import source_sms
+from integration_tests.fault_table import add_row
 from sms_emulator.server import Emulator
 
 NUMBERS = 6500
@@ -64,6 +65,8 @@ def test_a_transient_fault_is_retried_and_every_record_arrives_exactly_once(read
     result, requests = read_numbers(**fault)
     counts = delivered(result)
     expected = {n["phoneNumber"] for n in big_emulator.apps["tyntec"].phone_numbers}
+    name = next(k for k, v in TRANSIENT.items() if v is fault)
+    add_row(name, "tyntec", "phone_numbers", len(requests) - 3, len(expected), counts, "FAILED" if errors(result) else "ok")
     assert not errors(result)
     assert set(counts) == expected
     assert max(counts.values()) == 1, "no duplicates"
@@ -81,6 +84,7 @@ def test_retry_after_is_honoured(read_numbers):
 def test_a_permanent_auth_fault_mid_read_stops_with_a_clear_message_and_keeps_what_was_read(read_numbers, status, words):
     result, requests = read_numbers(kind="status", status=status, times=-1)
     messages = errors(result)
+    add_row(f"{status} (permanent)", "tyntec", "phone_numbers", len(requests) - 2, NUMBERS, delivered(result), "read failed with a config error")
     assert any(f"tyntec {words}" in m and "phonebook/v1/numbers" in m and "provider.api_key" in m for m in messages), messages
     assert len(requests) == 2, "a permanent fault is not retried"
     assert len(delivered(result)) == 3000, "the first page was emitted before the failure"
@@ -89,6 +93,7 @@ def test_a_permanent_auth_fault_mid_read_stops_with_a_clear_message_and_keeps_wh
 def test_a_body_that_stays_invalid_fails_the_read_after_the_retries(read_numbers):
     result, requests = read_numbers(kind="garbage", times=-1)
     messages = errors(result)
+    add_row("HTML body, persistent", "tyntec", "phone_numbers", len(requests) - 2, NUMBERS, delivered(result), "read failed after retries")
     assert any("tyntec answered" in m and "not JSON" in m for m in messages), messages
     assert len(requests) == 1 + 1 + 2, "first page, then the second page tried 1 + max_retries times"
     assert len(delivered(result)) == 3000
