@@ -1,0 +1,77 @@
+"""No credential ever appears in any output, for every provider, even when requests fail.
+
+For each provider in the emulator registry, with the emulator's credentials, under a 500 and under a
+401 on every one of its paths: `check`, `discover` and `read` (every discovered stream), all with
+`--debug`. Every `airbyte_secret` field of the provider's spec option is a credential; so are the
+forms that go on the wire: Basic auth's base64 of key:secret, and a token without its scheme word.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+import pytest
+
+from integration_tests.conftest import full_catalog
+from sms_emulator.providers import REGISTRY
+
+
+@pytest.fixture(scope="module")
+def spec_options(tmp_path_factory) -> dict[str, dict[str, Any]]:
+    from integration_tests.conftest import source_sms
+
+    spec = source_sms(tmp_path_factory.mktemp("spec"), "spec").of_type("SPEC")[-1]["spec"]
+    options = spec["connectionSpecification"]["properties"]["provider"]["oneOf"]
+    return {option["properties"]["name"]["const"]: option for option in options}
+
+
+def credentials(option: dict[str, Any], provider_config: dict[str, Any]) -> set[str]:
+    secret_fields = [name for name, field in option["properties"].items() if field.get("airbyte_secret")]
+    assert secret_fields, "every provider has at least one airbyte_secret field"
+    values = {str(provider_config[name]) for name in secret_fields if provider_config.get(name)}
+    if {"api_key", "api_secret"} <= set(provider_config):  # Basic auth
+        pair = f"{provider_config['api_key']}:{provider_config['api_secret']}".encode()
+        values.add(base64.b64encode(pair).decode())
+    # A token may be sent without (or with another) scheme word: its body alone is a credential too.
+    values |= {re.sub(r"^(JWT|Bearer|Basic)\s+", "", v, flags=re.I) for v in values}
+    assert all(len(v) >= 16 for v in values), "short secrets would make the test (and the CDK's masking) meaningless"
+    return values
+
+
+# Real bug found here: the CDK's debug log of each outbound request prints its headers, masking only
+# the raw airbyte_secret values; MessageMedia's `Authorization: Basic base64(key:secret)` goes out
+# unmasked. The fix belongs in the source (register the base64 form with the CDK's secret filter).
+BASIC_AUTH_LEAK = pytest.mark.xfail(strict=True, reason=(
+    "MessageMedia: `read --debug`/`check --debug` print 'Making outbound API request' with the "
+    "Authorization: Basic <base64(api_key:api_secret)> header unmasked"))
+
+
+def providers() -> list:
+    return [pytest.param(name, marks=BASIC_AUTH_LEAK) if name == "messagemedia" else name for name in sorted(REGISTRY)]
+
+
+FAULTS = {"500": dict(kind="status", status=500), "401": dict(kind="status", status=401)}
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f"under a {f}" for f in FAULTS])
+@pytest.mark.parametrize("provider", providers())
+def test_no_credential_in_any_output_of_check_discover_and_read_at_debug_level(emulator, run, spec_options, provider, fault):
+    config = {**emulator.config(provider), "max_retries": 0, "requests_per_minute": 100000}
+    secrets = credentials(spec_options[provider], config["provider"])
+    discovered = run("discover", config=config, extra=("--debug",))
+    outputs = {"discover": discovered.stdout + discovered.stderr}
+    emulator.add_fault(provider=provider, times=-1, **FAULTS[fault])
+    try:
+        check = run("check", config=config, extra=("--debug",))
+        read = run("read", config=config, catalog=full_catalog(discovered.catalog), extra=("--debug",))
+    finally:
+        emulator.faults.clear()
+    outputs["check"] = check.stdout + check.stderr
+    outputs["read"] = read.stdout + read.stderr
+    assert check.status["status"] == "FAILED", "the fault reached the connector"
+    assert read.of_type("TRACE"), "the read reported the failure"
+    assert "DEBUG" in outputs["read"], "debug output was on"
+    leaks = [(command, secret[:6] + "…") for command, text in outputs.items() for secret in secrets if secret in text]
+    assert not leaks, f"credentials in the output of {leaks}"
