@@ -49,3 +49,20 @@ def test_every_provider_has_an_option_a_stream_block_and_a_check_stream():
 def test_no_custom_python_components_so_the_connector_builder_can_import_it():
     custom = sorted({t for t in component_types(build_manifest()) if t.startswith("Custom")})
     assert custom == []
+
+
+def test_every_requester_has_connect_and_read_timeouts():
+    requesters = [node for node in walk(build_manifest()) if node.get("type") == "HttpRequester"]
+    assert requesters
+    for requester in requesters:
+        assert requester.get("connect_timeout_in_seconds") and requester.get("read_timeout_in_seconds"), requester.get("url_base")
+
+
+def walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
