@@ -20,7 +20,7 @@ from airbyte_cdk.models import (
     TraceType,
     Type,
 )
-from orjson import orjson
+import orjson
 
 from source_sms.config_check import config_errors
 from source_sms.manifest import build_manifest, connection_specification
