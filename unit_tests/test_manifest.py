@@ -52,7 +52,10 @@ def test_no_custom_python_components_so_the_connector_builder_can_import_it():
 
 
 def test_every_requester_has_connect_and_read_timeouts():
-    requesters = [node for node in walk(build_manifest()) if node.get("type") == "HttpRequester"]
+    from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
+
+    resolved = ManifestReferenceResolver().preprocess_manifest(build_manifest())
+    requesters = [node for node in walk(resolved["streams"]) if node.get("type") == "HttpRequester"]
     assert requesters
     for requester in requesters:
         assert requester.get("connect_timeout_in_seconds") and requester.get("read_timeout_in_seconds"), requester.get("url_base")
