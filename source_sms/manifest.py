@@ -20,17 +20,18 @@ import yaml
 _PACKAGE = resources.files("source_sms")
 
 
-def _discover_providers() -> tuple[str, ...]:
-    """Every providers/<name>.yaml, in the order its `order:` key gives (the spec's oneOf order)."""
+def _discover_fragments() -> dict[str, dict[str, Any]]:
+    """Every providers/<name>.yaml, parsed once, in the order its `order:` key gives (the spec's oneOf order)."""
     found = []
     for entry in _PACKAGE.joinpath("providers").iterdir():
         if entry.name.endswith(".yaml"):
             fragment = yaml.safe_load(entry.read_text(encoding="utf-8"))
-            found.append((fragment.get("order", 99), entry.name[: -len(".yaml")]))
-    return tuple(name for _, name in sorted(found))
+            found.append((fragment.get("order", 99), entry.name[: -len(".yaml")], fragment))
+    return {name: fragment for _, name, fragment in sorted(found, key=lambda item: item[:2])}
 
 
-PROVIDERS = _discover_providers()
+_FRAGMENTS = _discover_fragments()
+PROVIDERS = tuple(_FRAGMENTS)
 # Providers that publish no rate limit are not throttled client-side unless the user asks.
 UNLIMITED_PER_MINUTE = 1_000_000
 
@@ -62,7 +63,7 @@ def _assembled() -> dict[str, Any]:
     transformations = rules.setdefault("transformations", [])
     manifest.setdefault("schemas", {})
     for name in PROVIDERS:
-        fragment = _load_yaml(f"providers/{name}.yaml")
+        fragment = copy.deepcopy(_FRAGMENTS[name])
         if fragment.get("name") != name:
             raise ValueError(f"providers/{name}.yaml must declare name: {name}")
         one_of.append(fragment["spec"])
