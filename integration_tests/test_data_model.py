@@ -87,6 +87,7 @@ def test_with_privacy_on_no_phone_number_or_text_leaves_the_connector(provider, 
         "hash_phone_numbers": True, "hash_message_bodies": True, "salt": SALT})
 
     assert sum(len(result.records(s["name"])) for s in catalog["streams"]) == sum(len(v) for v in truth.values())
+    assert SALT not in result.stdout + result.stderr, "the salt is a secret"
     leaked = sorted(n for n in numbers if n in result.stdout)
     assert leaked == [], f"{len(leaked)} raw numbers in the output, e.g. {leaked[:3]}"
     leaked_texts = sorted(t for t in texts if t in result.stdout)
