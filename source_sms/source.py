@@ -18,7 +18,8 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 
-from source_sms.manifest import build_manifest
+from source_sms.errors import explain_messages
+from source_sms.manifest import DEFAULT_BASE_URLS, PROVIDER_LABELS, build_manifest
 
 UNREACHABLE = ("ConnectionError", "Max retries exceeded", "Failed to establish a new connection", "Read timed out")
 
@@ -37,7 +38,7 @@ class SourceSms(ConcurrentDeclarativeSource):
             catalog=catalog or ConfiguredAirbyteCatalog(streams=[]),
             config=config or {},
             state=state or [],
-            source_config=build_manifest(),
+            source_config=build_manifest(config),
             config_path=config_path,
         )
 
@@ -58,7 +59,9 @@ class SourceSms(ConcurrentDeclarativeSource):
     def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
              state: Optional[List[AirbyteStateMessage]] = None) -> Iterator[AirbyteMessage]:
         _mask_encoded_credentials(config)
-        yield from super().read(logger, config, catalog, state)
+        # Read timeouts get a message naming provider, endpoint and request_timeout_seconds (errors.py).
+        yield from explain_messages(super().read(logger, config, catalog, state), config=config,
+                                    manifest=self._source_config, labels=PROVIDER_LABELS, base_urls=DEFAULT_BASE_URLS)
 
 
 def _mask_encoded_credentials(config: Mapping[str, Any]) -> None:
