@@ -19,6 +19,7 @@ from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 
 from source_sms.manifest import build_manifest
+from source_sms.state import normalise_state
 
 UNREACHABLE = ("ConnectionError", "Max retries exceeded", "Failed to establish a new connection", "Read timed out")
 
@@ -40,6 +41,11 @@ class SourceSms(ConcurrentDeclarativeSource):
             source_config=build_manifest(),
             config_path=config_path,
         )
+
+    # Legacy state shapes (an object keyed by stream, LEGACY messages) are read too: see state.py.
+    @classmethod
+    def read_state(cls, state_path: str) -> List[AirbyteStateMessage]:
+        return normalise_state(cls._read_json_file(state_path)) if state_path else []
 
     # The entrypoint masks each airbyte_secret value in logs, but a credential can also go out encoded:
     # HTTP Basic sends base64(key:secret), which debug logs of outbound requests would print as is.
