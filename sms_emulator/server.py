@@ -2,7 +2,7 @@
 
 Control endpoints (not part of any provider's API):
   GET    /_emulator/health               liveness
-  GET    /_emulator/requests             every request served so far: method, provider, path, query
+  GET    /_emulator/requests             every request served so far: method, provider, path, query, body
   DELETE /_emulator/requests             forget them
   GET    /_emulator/config/<provider>    a connector config for that provider pointing here
   GET    /_emulator/truth/<provider>     the records a full read must return, per stream
@@ -240,7 +240,8 @@ class _Handler(BaseHTTPRequestHandler):
         limit = self.emulator.rate_limits.get(mount)
         wait = limit.admit() if limit else None
         self.emulator.log({"provider": mount, "method": method, "path": rest, "query": parts.query,
-                           "writes": bool(route and route.writes), "time": time.time(), "rate_limited": wait is not None})
+                           "writes": bool(route and route.writes), "time": time.time(), "rate_limited": wait is not None,
+                           "body": body[:2000].decode("utf-8", "replace")})
         if self.emulator.latency:
             time.sleep(self.emulator.latency)
         if wait is not None:
