@@ -11,6 +11,7 @@ inside the start_date the emulator's configs carry; everything is a pure functio
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -261,7 +262,9 @@ class MessageMedia(ProviderApp):
                 "callback_url": None, "delivery_report": True, "scheduled": None, "message_expiry_timestamp": None, "metadata": None,
             }
         # A new sorted list, swapped in whole: a report being paged concurrently sees one or the other.
-        self.report = sorted([*self.report, row], key=lambda r: (r["timestamp"], r["message_id"]))
+        report = list(self.report)
+        bisect.insort(report, row, key=lambda r: (r["timestamp"], r["message_id"]))
+        self.report = report
         return row
 
     # -- protocol ------------------------------------------------------------------------------

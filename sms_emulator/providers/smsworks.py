@@ -5,6 +5,7 @@ GET /messages/schedule). See docs/providers/smsworks.md for what is documented a
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -168,7 +169,9 @@ class SmsWorks(ProviderApp):
         }
         self.created[message_id] = created
         # A new sorted list, swapped in whole: a search being paged concurrently sees one or the other.
-        self.messages = sorted([*self.messages, item], key=lambda m: (self.created[m["messageid"]], m["messageid"]))
+        messages = list(self.messages)
+        bisect.insort(messages, item, key=lambda m: self.created[m["messageid"]])
+        self.messages = messages
         return item
 
     # -- protocol ------------------------------------------------------------------------------
