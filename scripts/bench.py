@@ -2,6 +2,8 @@
 
     python scripts/bench.py            # latency-bound and CPU-bound runs (10k and 100k records)
     python scripts/bench.py --full     # adds the 1M-record CPU-bound run
+    python scripts/bench.py --rate     # adds the rate-bound run, which takes about 3 minutes
+    python scripts/bench.py --rate-only
 
 1. Latency-bound: tyntec with 2,000 message request ids (one status call each) plus 50,000 contacts
    and 50,000 phone numbers, the emulator adding 50 ms to every request. Wall time next to its lower
@@ -11,6 +13,16 @@
    from the wheel (downloaded at run time, never committed), given the emulator's URL, and run by the
    same CDK. Items delivered (contacts and numbers counted as items even when packed into one
    record), calls made, and calls that change the account, next to source-sms.
+4. Rate-bound (--rate, ~3 min): the emulator enforces MessageMedia's 100 calls per 60 s (a moving
+   window, the strictest reading: over the limit it answers 429 with Retry-After) and the connector
+   runs with its default budget for that provider (requests_per_minute 100). A MessageMedia account
+   whose `messages` read needs about three windows of calls is read at the real rate, so it takes
+   minutes. Printed: calls per 60 s window (windows back to back from the first call), 429s
+   received, and the share of the allowed rate used: calls / (windows x limit), where windows =
+   floor(duration / 60 s) + 1 is how many windows the run touches (a moving window allows at most that
+   many x limit calls in that time), both over the whole run and over its full windows only (the last
+   window is partly empty once the work runs out, which is no fault of the budget), and sustained:
+   k x 100 calls from the first call on, against the k x 60 s a moving window needs for them at least.
 2. CPU-bound: no delay, tyntec phone_numbers (the largest paged stream, 3,000 a page) at each size:
    records/s and peak RSS of the connector process, next to the raw limit: the same pages fetched
    with requests, parsed with orjson and written as Airbyte RECORD lines to /dev/null.
@@ -171,10 +183,56 @@ def public_tyntec() -> None:
         emulator.stop()
 
 
+RATE_LIMIT, RATE_WINDOW = 100, 60.0
+# About 2,000 messages a week over the emulator's 85 days of history: 20 report pages per 7-day window,
+# plus one call for each empty window since start_date, ~290 calls in all: about three windows.
+RATE_MESSAGES = 24_000
+
+
+def rate_bound(messages: int = RATE_MESSAGES) -> None:
+    emulator = Emulator(seed=1, scale={"messagemedia.messages": messages},
+                        rate_limit={"messagemedia": (RATE_LIMIT, RATE_WINDOW)}).start()
+    try:
+        config = emulator.config("messagemedia")  # no requests_per_minute: the provider default (100)
+        per_stream, wall, rss = read(config, ("messages",))
+        accepted = [r["time"] for r in emulator.requests if not r["rate_limited"]]
+        rejected = sum(1 for r in emulator.requests if r["rate_limited"])
+        first, last = min(accepted), max(accepted)
+        windows = math.floor((last - first) / RATE_WINDOW) + 1
+        per_window = [0] * windows
+        for moment in accepted:
+            per_window[min(windows - 1, int((moment - first) // RATE_WINDOW))] += 1
+        overall = len(accepted) / (windows * RATE_LIMIT)
+        full = sum(per_window[:-1]) / ((windows - 1) * RATE_LIMIT) if windows > 1 else float("nan")
+        # Sustained: k x limit calls from the first on; a moving window lets call k x limit + 1 go k
+        # windows after the first at the earliest, so that span against the one measured is the rate used.
+        stamps = sorted(accepted)
+        k = (len(stamps) - 1) // RATE_LIMIT
+        sustained = k * RATE_WINDOW / (stamps[k * RATE_LIMIT] - stamps[0]) if k else float("nan")
+        print(f"| MessageMedia messages, {per_stream.get('messages', 0):,} records, limit {RATE_LIMIT}/{RATE_WINDOW:.0f} s (moving) "
+              f"| {len(accepted):,} | {', '.join(map(str, per_window))} | {rejected} | {100 * overall:.1f}% | {100 * full:.1f}% | {100 * sustained:.1f}% "
+              f"| {wall:.1f} s | {(last - first):.1f} s |")
+        if per_stream.get("messages", 0) != len(emulator.apps["messagemedia"].truth()["messages"]):
+            print(f"  records read {per_stream.get('messages', 0)} != emulator {len(emulator.apps['messagemedia'].truth()['messages'])}")
+    finally:
+        emulator.stop()
+
+
+def print_rate_bound() -> None:
+    print("| rate-bound run | calls | calls per 60 s window | 429s | share of allowed rate | same, full windows | sustained | wall | first to last call |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    rate_bound()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="include the 1M-record CPU-bound run")
+    parser.add_argument("--rate", action="store_true", help="include the rate-bound run (about 3 minutes)")
+    parser.add_argument("--rate-only", action="store_true", help="only the rate-bound run")
     args = parser.parse_args()
+    if args.rate_only:
+        print_rate_bound()
+        return
     print("| run | records | calls | wall | lower bound | ratio | peak RSS |")
     print("|---|---|---|---|---|---|---|")
     for concurrency in (4, 20):
@@ -186,6 +244,9 @@ def main() -> None:
         cpu_bound(size)
     print()
     public_tyntec()
+    if args.rate:
+        print()
+        print_rate_bound()
 
 
 if __name__ == "__main__":

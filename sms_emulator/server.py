@@ -2,21 +2,26 @@
 
 Control endpoints (not part of any provider's API):
   GET    /_emulator/health               liveness
-  GET    /_emulator/requests             every request served so far: method, provider, path, query
+  GET    /_emulator/requests             every request served so far: method, provider, path, query, body
   DELETE /_emulator/requests             forget them
   GET    /_emulator/config/<provider>    a connector config for that provider pointing here
   GET    /_emulator/truth/<provider>     the records a full read must return, per stream
   POST   /_emulator/faults               add a fault rule (JSON, see Fault)
   DELETE /_emulator/faults               clear all fault rules
+  POST   /_emulator/messages/<provider>  a message arrives now (or at "at"): {"at": ISO, "count": n, "inbound": bool}
+  GET    /_emulator/rate_limits          per provider: limit, window, kind, calls accepted and rejected (429)
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Optional
 from urllib.parse import parse_qs, urlsplit
@@ -69,10 +74,65 @@ class Fault:
         return bool(self._pattern.search(path))
 
 
+@dataclass
+class RateLimit:
+    """A provider's call limit, enforced on arrival: at most ``limit`` calls per ``window`` seconds.
+
+    ``moving``: no ``window``-long interval holds more than ``limit`` accepted calls (the strictest
+    reading of "100 calls per 60 s": a client that satisfies it satisfies a fixed window too).
+    ``fixed``: windows start at the first call and follow each other back to back.
+    A call over the limit is answered 429 with ``Retry-After`` (whole seconds until a call is allowed
+    again) and does not count against the window.
+    """
+
+    limit: int
+    window: float
+    kind: str = "moving"
+    accepted: int = 0
+    rejected: int = 0
+    _times: deque = field(default_factory=deque, repr=False)
+    _window_start: Optional[float] = field(default=None, repr=False)
+    _lock: Any = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("moving", "fixed"):
+            raise ValueError(f"rate limit kind must be 'moving' or 'fixed', not {self.kind!r}")
+
+    def admit(self, now: Optional[float] = None) -> Optional[float]:
+        """None when the call is accepted, else the seconds until one would be."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if self.kind == "moving":
+                while self._times and self._times[0] <= now - self.window:
+                    self._times.popleft()
+                wait = self._times[0] + self.window - now if len(self._times) >= self.limit else None
+            else:
+                if self._window_start is None:
+                    self._window_start = now
+                if now >= self._window_start + self.window:
+                    self._window_start += self.window * math.floor((now - self._window_start) / self.window)
+                    self._times.clear()
+                wait = self._window_start + self.window - now if len(self._times) >= self.limit else None
+            if wait is None:
+                self._times.append(now)
+                self.accepted += 1
+            else:
+                self.rejected += 1
+            return wait
+
+    def summary(self) -> dict[str, Any]:
+        return {"limit": self.limit, "window": self.window, "kind": self.kind,
+                "accepted": self.accepted, "rejected": self.rejected}
+
+
 class Emulator:
-    def __init__(self, seed: int = 42, scale: Optional[dict[str, int]] = None, latency: float = 0.0) -> None:
+    def __init__(self, seed: int = 42, scale: Optional[dict[str, int]] = None, latency: float = 0.0,
+                 rate_limit: Optional[dict[str, tuple]] = None) -> None:
+        """``rate_limit``: per provider, ``(limit, window_seconds)`` or ``(limit, window_seconds, "fixed")``,
+        e.g. ``{"messagemedia": (100, 60.0)}``; see RateLimit."""
         self.seed = seed
         self.latency = latency
+        self.rate_limits: dict[str, RateLimit] = {name: RateLimit(*spec) for name, spec in (rate_limit or {}).items()}
         self.apps: dict[str, ProviderApp] = {name: cls(seed=seed, scale=scale or {}) for name, cls in REGISTRY.items()}
         self.requests: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
@@ -140,6 +200,10 @@ class Emulator:
     def write_calls(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r.get("writes")]
 
+    def add_message(self, provider: str, at: Optional[datetime] = None, **fields: Any) -> dict[str, Any]:
+        """A message arrives in the account (now unless ``at`` is given); truth() includes it."""
+        return self.apps[provider].add_message(at=at, **fields)
+
 
 class _Handler(BaseHTTPRequestHandler):
     emulator: Emulator
@@ -177,10 +241,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, {}, {"message": f"no provider mounted at /{mount}"})
         request = Request(method, rest, parse_qs(parts.query), dict(self.headers.items()), body)
         route, found = app.match(method, rest)
+        limit = self.emulator.rate_limits.get(mount)
+        wait = limit.admit() if limit else None
         self.emulator.log({"provider": mount, "method": method, "path": rest, "query": parts.query,
-                           "writes": bool(route and route.writes), "time": time.time()})
+                           "writes": bool(route and route.writes), "time": time.time(), "rate_limited": wait is not None,
+                           "body": body[:2000].decode("utf-8", "replace")})
         if self.emulator.latency:
             time.sleep(self.emulator.latency)
+        if wait is not None:
+            return self._send(*app.rate_limited(max(1, math.ceil(wait))))
         fault = self.emulator.take_fault(mount, method, rest, parts.query, body.decode("utf-8", "replace"))
         if fault:
             if fault.kind == "reset":
@@ -225,7 +294,19 @@ class _Handler(BaseHTTPRequestHandler):
                 fault = emulator.add_fault(**json.loads(body or b"{}"))
                 return 201, {}, {k: v for k, v in asdict(fault).items() if not k.startswith("_")}
             return 200, {}, [{k: v for k, v in asdict(f).items() if not k.startswith("_")} for f in emulator.faults]
+        if path == "/rate_limits":
+            return 200, {}, {name: limit.summary() for name, limit in emulator.rate_limits.items()}
         name = path.rsplit("/", 1)[-1]
+        if path.startswith("/messages/") and name in emulator.apps and method == "POST":
+            try:
+                query = json.loads(body or b"{}")
+                at = datetime.fromisoformat(query["at"].replace("Z", "+00:00")) if query.get("at") else None
+                added = [emulator.add_message(name, at=at, inbound=bool(query.get("inbound"))) for _ in range(int(query.get("count", 1)))]
+            except NotImplementedError:
+                return 404, {}, {"message": f"{name} has no dated message history to add to"}
+            except (ValueError, TypeError, AttributeError) as problem:
+                return 400, {}, {"message": f"bad message request: {problem}"}
+            return 201, {}, added
         if path.startswith("/config/") and name in emulator.apps:
             return 200, {}, emulator.config(name)
         if path.startswith("/truth/") and name in emulator.apps:

@@ -102,6 +102,14 @@ class ProviderApp:
         """
         raise NotImplementedError(f"{self.name} has no shifting list at {path}")
 
+    def add_message(self, at: Optional[Any] = None, inbound: bool = False, **fields: Any) -> dict[str, Any]:
+        """A message that arrives now (or at ``at``, a datetime): providers with dated history override it."""
+        raise NotImplementedError(f"{self.name} has no dated message history")
+
+    def rate_limited(self, retry_after: int) -> Response:
+        """The answer to a call over the provider's limit (the emulator's RateLimit)."""
+        return 429, {"Retry-After": str(retry_after)}, {"status": 429, "title": "Too Many Requests"}
+
     def hints(self) -> dict[str, Any]:
         """Config values a demo needs that a real user would know (e.g. ids of sent messages)."""
         return {}

@@ -11,6 +11,7 @@ inside the start_date the emulator's configs carry; everything is a pure functio
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -232,6 +233,39 @@ class MessageMedia(ProviderApp):
             ("DELETE", r"/v2-preview/reporting/scheduled/.+"),
         ]:
             self.route(method, pattern, self.accept_write, writes=True)
+
+    def add_message(self, at: Optional[datetime] = None, inbound: bool = False, **fields: Any) -> dict[str, Any]:
+        """A message sent or received now (or at ``at``), as the detail report will list it.
+
+        Report timestamps have whole seconds, so ``at`` is cut to the second. Deterministic: the n-th
+        added message of a seed is always the same apart from its time.
+        """
+        fake = Fake(self.seed, f"{self.name}:added:{len(self.report)}")
+        moment = (at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+        customer, own = "614" + fake.digits(8), self.assigned_numbers[0]["number"]["phone_number"] if self.assigned_numbers else "61400000000"
+        status = "delivered" if inbound else fake.choice(STATUSES)
+        code, description = STATUS_CODES["received" if inbound else status]
+        row = {
+            "message_id": fake.uuid(), "format": "SMS", "timestamp": report_time(moment),
+            "delivered_timestamp": report_time(moment) if status == "delivered" else None,
+            "last_status_update": report_time(moment), "direction": "inbound" if inbound else "outbound",
+            "status": status, "status_code": code, "status_description": description,
+            "source_address": customer if inbound else own, "destination_address": own if inbound else customer,
+            "destination_address_country": "AU", "source_address_country": "AU", "in_response_to": None,
+            "content": fake.text(5), "account_id": self.account_id, "units": 1, "billing_category": None,
+            "message_type": None, "metadata": None, **fields,
+        }
+        if not inbound:
+            self.statuses[row["message_id"]] = {
+                "message_id": row["message_id"], "status": status, "content": row["content"], "format": "SMS",
+                "destination_number": "+" + customer, "source_number": "+" + own, "source_number_type": "INTERNATIONAL",
+                "callback_url": None, "delivery_report": True, "scheduled": None, "message_expiry_timestamp": None, "metadata": None,
+            }
+        # A new sorted list, swapped in whole: a report being paged concurrently sees one or the other.
+        report = list(self.report)
+        bisect.insort(report, row, key=lambda r: (r["timestamp"], r["message_id"]))
+        self.report = report
+        return row
 
     # -- protocol ------------------------------------------------------------------------------
     def credentials(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ GET /messages/schedule). See docs/providers/smsworks.md for what is documented a
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -149,6 +150,29 @@ class SmsWorks(ProviderApp):
                              ("DELETE", r"/batches/schedule/[^/]+"), ("POST", r"/otp/send"), ("POST", r"/otp/verify"),
                              ("POST", r"/auth/token"), ("GET", r"/auth/getApiKey")]:
             self.route(method, path, self.accept_write, writes=True)
+
+    def add_message(self, at: Optional[datetime] = None, inbound: bool = False, **fields: Any) -> dict[str, Any]:
+        """A message sent or received now (or at ``at``, cut to the second as the API's dates are).
+
+        Deterministic: the n-th added message of a seed is always the same apart from its time.
+        """
+        fake = Fake(self.seed, f"{self.name}:added:{len(self.messages)}")
+        created = (at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+        message_id = fake.uuid().replace("-", "")[:24]
+        item: dict[str, Any] = {
+            "messageid": message_id, "id": message_id, "customerid": self.customer_id, "content": fake.text(6),
+            "sender": ("447" + fake.digits(9)) if inbound else "YourCompany",
+            "destination": 447700900123 if inbound else int("447" + fake.digits(9)),
+            "status": "INCOMING" if inbound else "SENT", "tag": None, "keyword": None,
+            "identifier": fake.digits(10), "deliveryreporturl": None,
+            "created": js_date(created), "modified": js_date(created), "schedule": "", **fields,
+        }
+        self.created[message_id] = created
+        # A new sorted list, swapped in whole: a search being paged concurrently sees one or the other.
+        messages = list(self.messages)
+        bisect.insort(messages, item, key=lambda m: self.created[m["messageid"]])
+        self.messages = messages
+        return item
 
     # -- protocol ------------------------------------------------------------------------------
     def credentials(self) -> dict[str, Any]:
