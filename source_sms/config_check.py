@@ -48,6 +48,11 @@ def config_errors(config: Any, spec: Mapping[str, Any]) -> list[str]:
     top_level = {key: value for key, value in spec.items() if key != "required"}
     top_level["properties"] = {k: v for k, v in spec["properties"].items() if k != "provider"}
     errors += [_describe(e, [], top_level) for e in Draft7Validator(top_level).iter_errors(config)]
+    privacy = config.get("privacy")
+    if isinstance(privacy, Mapping) and (privacy.get("hash_phone_numbers") or privacy.get("hash_message_bodies")) \
+            and not privacy.get("salt"):
+        errors.append("privacy.salt is required when privacy.hash_phone_numbers or privacy.hash_message_bodies "
+                      "is on: set a secret of at least 16 characters and keep it stable.")
     provider = config.get("provider")
     if provider is None:
         errors.append(f"provider is required: an object with name (one of {names}) and that provider's credentials.")

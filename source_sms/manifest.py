@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from source_sms.model import PHONES, core_properties, load_models
+
 _PACKAGE = resources.files("source_sms")
 
 
@@ -32,6 +34,8 @@ def _discover_fragments() -> dict[str, dict[str, Any]]:
 
 _FRAGMENTS = _discover_fragments()
 PROVIDERS = tuple(_FRAGMENTS)
+# Each fragment's `model:` section: where the core fields come from (applied by SourceSms.read).
+MODELS = load_models(_FRAGMENTS)
 # Providers that publish no rate limit are not throttled client-side unless the user asks.
 UNLIMITED_PER_MINUTE = 1_000_000
 
@@ -51,6 +55,29 @@ def _load_schemas(provider: str) -> dict[str, Any]:
     }
 
 
+def _with_core_fields(provider: str, schemas: dict[str, Any], streams: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add the core fields of each modelled stream to the schema it loads, so discover lists them."""
+    for stream in streams:
+        model = MODELS.get((provider, stream.get("name")))
+        reference = ((stream.get("schema_loader") or {}).get("schema") or {}).get("$ref", "")
+        if model is None:
+            continue
+        if not reference.startswith(f"#/schemas/{provider}/"):
+            raise ValueError(f"providers/{provider}.yaml: modelled stream {stream.get('name')} needs an inline "
+                             f"schema_loader with $ref #/schemas/{provider}/<file>")
+        schema = schemas[reference.rsplit("/", 1)[1]]
+        for field, definition in core_properties(model.kind).items():
+            existing = schema["properties"].get(field)
+            types = (existing or {}).get("type", [])
+            if existing and field not in ("status", "provider_status") and (field in PHONES or not set(
+                    [types] if isinstance(types, str) else types) <= set(definition["type"])):
+                # A provider field of that name whose value the core field may change (tyntec's
+                # `parts` list, a number in another format) is kept as provider_<name>.
+                schema["properties"]["provider_" + field] = existing
+            schema["properties"][field] = definition
+    return schemas
+
+
 def _provider_condition(name: str) -> str:
     return "{{ config.get('provider', {}).get('name') == '%s' }}" % name
 
@@ -68,7 +95,7 @@ def _assembled() -> dict[str, Any]:
             raise ValueError(f"providers/{name}.yaml must declare name: {name}")
         one_of.append(fragment["spec"])
         manifest["definitions"][name] = fragment.get("definitions", {})
-        manifest["schemas"][name] = _load_schemas(name)
+        manifest["schemas"][name] = _with_core_fields(name, _load_schemas(name), fragment["streams"])
         manifest["streams"].append(
             {"type": "ConditionalStreams", "condition": _provider_condition(name), "streams": fragment["streams"]}
         )

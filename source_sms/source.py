@@ -14,11 +14,13 @@ from airbyte_cdk.models import (
     AirbyteStateMessage,
     ConfiguredAirbyteCatalog,
     Status,
+    Type,
 )
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 
-from source_sms.manifest import build_manifest
+from source_sms.manifest import MODELS, build_manifest
+from source_sms.model import Hasher, Normaliser
 
 UNREACHABLE = ("ConnectionError", "Max retries exceeded", "Failed to establish a new connection", "Read timed out")
 
@@ -58,7 +60,26 @@ class SourceSms(ConcurrentDeclarativeSource):
     def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
              state: Optional[List[AirbyteStateMessage]] = None) -> Iterator[AirbyteMessage]:
         _mask_encoded_credentials(config)
-        yield from super().read(logger, config, catalog, state)
+        normaliser = _normaliser(config, logger)
+        for message in super().read(logger, config, catalog, state):
+            if message.type == Type.RECORD and normaliser is not None:
+                normaliser.apply(message.record.stream, message.record.data)
+            yield message
+
+
+def _normaliser(config: Mapping[str, Any], logger: logging.Logger) -> Optional[Normaliser]:
+    """The core fields (and hashing, when asked) for this config's provider; None if it models nothing."""
+    provider = (config.get("provider") or {}).get("name") if isinstance(config, Mapping) else None
+    if not any(p == provider for p, _ in MODELS):
+        return None
+    privacy = config.get("privacy") or {}
+    hashing = bool(privacy.get("hash_phone_numbers") or privacy.get("hash_message_bodies"))
+    return Normaliser(
+        models=MODELS, provider=provider,
+        hasher=Hasher(privacy["salt"]) if hashing and privacy.get("salt") else None,
+        hash_phones=bool(privacy.get("hash_phone_numbers")), hash_bodies=bool(privacy.get("hash_message_bodies")),
+        warn=logger.warning,
+    )
 
 
 def _mask_encoded_credentials(config: Mapping[str, Any]) -> None:

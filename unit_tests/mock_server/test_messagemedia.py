@@ -220,7 +220,7 @@ class TestPhoneNumbers:
         records = record_data(read_stream(config(), "phone_numbers"))
 
         assert records[0]["number_id"] == "03cf54ad-a4a3-4cd1-afd5-e0ca2cf158a3"
-        assert records[0]["phone_number"] == "61436489205", "digits stay a string"
+        assert records[0]["phone_number"] == "+61436489205", "a string in the core + and digits form"
         assert records[0]["number"]["capabilities"] == ["SMS"] and records[0]["assignment"]["label"] == "LabelTest0"
         assert records[1]["number_id"] == "1d9e2f3a-2222-4cd1-afd5-e0ca2cf158a3", "falls back to assignment.number_id"
         assert "phone_number" not in records[1], "a missing number is left out, never the text 'None'"

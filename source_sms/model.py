@@ -1,0 +1,405 @@
+"""One data model across providers: the core fields every provider's records share.
+
+Each provider fragment (``providers/<name>.yaml``) declares, under ``model:``, where each core field
+comes from in its records and how its statuses map onto source-sms's own set. This module is the
+provider-neutral engine that applies those declarations to records as they leave the source.
+
+Why here and not in the manifest: the core fields need type conversions (tyntec's ``+0000`` offsets,
+The SMS Works' JavaScript date strings, epoch numbers, numbers stored as integers), a warning for an
+unknown status and salted hashing. In Jinja that costs ~33 µs per field per record and cannot warn;
+here it is a few µs per record, and the manifest stays plain YAML for the Connector Builder (which
+then shows the providers' own fields without the core ones).
+
+Provider fields are never dropped. A core field may take the name of a provider field only when it
+holds the same value (``direction``, ``message_id``, tyntec's ``from``/``to``) or, for ``status``,
+when the provider's value moves to ``provider_status``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Mapping
+
+# The core fields of each kind of record, in the order the README documents them.
+KINDS: dict[str, tuple[str, ...]] = {
+    "message": ("message_id", "direction", "from", "to", "body", "status", "provider_status", "error_code",
+                "error_reason", "parts", "price", "currency", "created_at", "scheduled_at", "sent_at",
+                "delivered_at", "updated_at"),
+    "contact": ("contact_id", "phone_number", "name", "first_name", "last_name", "email", "created_at", "updated_at"),
+    "phone_number": ("number_id", "phone_number", "country", "created_at", "updated_at"),
+    "sender_id": ("sender_id", "sender_id_type", "status", "provider_status", "created_at", "updated_at", "expires_at"),
+    # No core fields, only phone numbers or bodies to hash when asked (e.g. tyntec channels).
+    "other": (),
+}
+# What a normalised status may be, per kind that has one.
+STATUSES: dict[str, tuple[str, ...]] = {
+    "message": ("accepted", "scheduled", "sent", "delivered", "failed", "expired", "cancelled", "received", "unknown"),
+    "sender_id": ("pending", "approved", "rejected", "expired", "unknown"),
+}
+TIMESTAMPS = {"created_at", "scheduled_at", "sent_at", "delivered_at", "updated_at", "expires_at"}
+PHONES = {"from", "to", "phone_number"}
+INTEGERS = {"parts"}
+NUMBERS = {"price"}
+DIRECTIONS = {"outbound": "outbound", "inbound": "inbound", "mt": "outbound", "mo": "inbound"}
+UNKNOWN = "unknown"
+
+_TEXT = {"type": ["null", "string"]}
+_TIME = {"type": ["null", "string"], "format": "date-time", "airbyte_type": "timestamp_with_timezone"}
+DESCRIPTIONS = {
+    "message_id": "The provider's id of the message.",
+    "direction": "outbound (sent by you) or inbound (received).",
+    "from": "Sender: a phone number as + and digits, or an alphanumeric sender id as sent.",
+    "to": "Recipient phone number as + and digits.",
+    "body": "Message text, where the API returns it.",
+    "status": "Normalised status; see the README's status mapping.",
+    "provider_status": "The provider's own status value, unchanged.",
+    "error_code": "The provider's error code for a failed or expired message.",
+    "error_reason": "The provider's error text for a failed or expired message.",
+    "parts": "Number of SMS parts (segments) billed.",
+    "price": "Price of the message, where the API gives it.",
+    "currency": "Currency of price.",
+    "created_at": "When it was created or submitted, ISO 8601 UTC.",
+    "scheduled_at": "When it is or was scheduled to be sent, ISO 8601 UTC.",
+    "sent_at": "When it was sent, ISO 8601 UTC.",
+    "delivered_at": "When delivery was confirmed, ISO 8601 UTC.",
+    "updated_at": "Last status change or modification, ISO 8601 UTC.",
+    "expires_at": "When it expires, ISO 8601 UTC.",
+    "contact_id": "The provider's id of the contact.",
+    "phone_number": "Phone number as + and digits.",
+    "name": "Full name.",
+    "first_name": "First name.",
+    "last_name": "Last name.",
+    "email": "E-mail address.",
+    "number_id": "The provider's id of the number.",
+    "country": "ISO 3166 country code, where the API gives it.",
+    "sender_id": "The sender id (alphanumeric tag or number).",
+    "sender_id_type": "The provider's kind of sender id.",
+}
+
+
+def core_properties(kind: str) -> dict[str, dict]:
+    """JSON-schema properties of a kind's core fields, merged into each modelled stream's schema."""
+    properties = {}
+    for name in KINDS[kind]:
+        schema = dict(_TIME if name in TIMESTAMPS else {"type": ["null", "integer"]} if name in INTEGERS
+                      else {"type": ["null", "number"]} if name in NUMBERS else _TEXT)
+        if name == "status":
+            schema["enum"] = [*STATUSES[kind], None]
+        schema["description"] = DESCRIPTIONS[name]
+        properties[name] = schema
+    return properties
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+_JS_DATE = re.compile(r"^[A-Z][a-z]{2} ([A-Z][a-z]{2} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4})")
+_OFFSET_WITHOUT_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def to_utc(value: Any) -> str | None:
+    """ISO 8601 UTC to the second (``2026-08-03T10:54:58Z``), from any timestamp a provider sends.
+
+    Accepts ISO 8601 with ``Z``, ``+01:00`` or ``+0100`` offsets (naive = UTC: every API here is
+    asked for UTC), JavaScript ``Date.toString()`` strings and epoch seconds or milliseconds. Whole
+    seconds, so the strings sort as the instants do; the provider's original stays in its field.
+    Returns None for an empty or unparseable value (the original is still there to look at).
+    """
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    moment: datetime | None = None
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if abs(value) > 10**11 else value
+        moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    elif isinstance(value, str):
+        text = value.strip()
+        js = _JS_DATE.match(text)
+        try:
+            if js:
+                moment = datetime.strptime(f"{js.group(1)} {js.group(2)}", "%b %d %Y %H:%M:%S %z")
+            elif text.isdigit():
+                return to_utc(int(text))
+            else:
+                text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else _OFFSET_WITHOUT_COLON.sub(r"\1:\2", text)
+                moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+        except ValueError:
+            return None
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def phone_like(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return False
+    text = str(value).strip()
+    return bool(_PHONE_LIKE.match(text)) and 6 <= sum(c.isdigit() for c in text) <= 15
+
+
+def canonical_phone(value: Any) -> Any:
+    """``+`` and digits (``447700900123``, ``+44 7700-900123`` → ``+447700900123``); other values as they are.
+
+    A leading 00 is the international prefix. Alphanumeric sender ids (``ACME``) are not numbers
+    and stay as they are. Numbers are assumed international, as every API here sends them.
+    """
+    if not phone_like(value):
+        return value if value is None or isinstance(value, str) else str(value)
+    digits = "".join(c for c in str(value) if c.isdigit())
+    if digits.startswith("00"):
+        digits = digits[2:]
+    return "+" + digits
+
+
+def _number(value: Any, cast: Callable[[Any], Any]) -> Any:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return cast(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Paths: "a.b", "parts.0.currency", "channels[type=SMS].channelId", "message.destinations[]"
+
+def _steps(path: str) -> list[tuple[str, Any]]:
+    steps: list[tuple[str, Any]] = []
+    for part in path.split("."):
+        match = re.fullmatch(r"([^\[]+)(?:\[(\w+)=([^\]]*)\]|(\[\]))?", part)
+        if not match:
+            raise ValueError(f"bad model path {path!r}")
+        name, key, wanted, every = match.groups()
+        steps.append(("index", int(name)) if name.isdigit() else ("key", name))
+        if key:
+            steps.append(("where", (key, wanted)))
+        elif every:
+            steps.append(("every", None))
+    return steps
+
+
+def _get(record: Any, steps: list[tuple[str, Any]]) -> Any:
+    value = record
+    for kind, arg in steps:
+        if kind == "key":
+            value = value.get(arg) if isinstance(value, Mapping) else None
+        elif kind == "index":
+            value = value[arg] if isinstance(value, list) and -len(value) <= arg < len(value) else None
+        elif kind == "where":
+            key, wanted = arg
+            value = next((item for item in value if isinstance(item, Mapping) and str(item.get(key)) == wanted), None) \
+                if isinstance(value, list) else None
+        if value is None:
+            return None
+    return value
+
+
+def _replace(record: Any, steps: list[tuple[str, Any]], change: Callable[[Any], Any]) -> None:
+    """Apply ``change`` in place to every value the path reaches (``[]`` fans out over a list)."""
+    if not steps or record is None:
+        return
+    (kind, arg), rest = steps[0], steps[1:]
+    if kind == "every":
+        targets = range(len(record)) if isinstance(record, list) else ()
+    elif kind == "key":
+        targets = (arg,) if isinstance(record, dict) and arg in record else ()
+    elif kind == "index":
+        targets = (arg,) if isinstance(record, list) and -len(record) <= arg < len(record) else ()
+    else:  # where
+        key, wanted = arg
+        targets = [i for i, item in enumerate(record) if isinstance(item, Mapping) and str(item.get(key)) == wanted] \
+            if isinstance(record, list) else ()
+    for target in targets:
+        if rest:
+            _replace(record[target], rest, change)
+        elif record[target] is not None:
+            record[target] = change(record[target])
+
+
+# ---------------------------------------------------------------------------------------------
+# A stream's declared mapping
+
+@dataclass
+class Source:
+    """Where one core field comes from: the first non-empty path, or a constant; optionally only
+    when the normalised status is one of ``when_status``."""
+
+    paths: list[list[tuple[str, Any]]] = field(default_factory=list)
+    const: Any = None
+    when_status: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, spec: Any) -> "Source":
+        if isinstance(spec, str):
+            return cls(paths=[_steps(spec)])
+        if isinstance(spec, list):
+            return cls(paths=[_steps(p) for p in spec])
+        if isinstance(spec, Mapping):
+            paths = spec.get("path", [])
+            paths = [paths] if isinstance(paths, str) else paths
+            return cls(paths=[_steps(p) for p in paths], const=spec.get("const"),
+                       when_status=tuple(spec.get("when_status", ())))
+        raise ValueError(f"bad model field {spec!r}")
+
+    def value(self, record: Mapping[str, Any]) -> Any:
+        for steps in self.paths:
+            found = _get(record, steps)
+            if found is not None and found != "":
+                return found
+        return self.const
+
+
+@dataclass
+class StreamModel:
+    provider: str
+    stream: str
+    kind: str
+    fields: dict[str, Source]
+    status_map: dict[str, str]
+    phone_paths: list[list[tuple[str, Any]]]
+    body_paths: list[list[tuple[str, Any]]]
+    inbound_status: str | None = None
+
+    def status_of(self, raw: Any) -> str:
+        if raw is None or raw == "":
+            return UNKNOWN
+        return self.status_map.get(str(raw).lower(), UNKNOWN)
+
+
+def _stream_model(provider: str, stream: str, spec: Mapping[str, Any], provider_map: Mapping[str, str]) -> StreamModel:
+    kind = spec["kind"]
+    if kind not in KINDS:
+        raise ValueError(f"providers/{provider}.yaml model.streams.{stream}: unknown kind {kind!r}; use one of {sorted(KINDS)}")
+    unknown = set(spec.get("fields", {})) - set(KINDS[kind])
+    if unknown:
+        raise ValueError(f"providers/{provider}.yaml model.streams.{stream}: {sorted(unknown)} are not core {kind} fields")
+    status_map = {str(k).lower(): v for k, v in {**(provider_map if kind == "message" else {}), **spec.get("status_map", {})}.items()}
+    allowed = STATUSES.get(kind, ())
+    wrong = {k: v for k, v in status_map.items() if v not in allowed}
+    if wrong:
+        raise ValueError(f"providers/{provider}.yaml model: {wrong} map to statuses outside {allowed}")
+    pii = spec.get("pii", {})
+    return StreamModel(
+        provider=provider, stream=stream, kind=kind,
+        fields={name: Source.parse(source) for name, source in spec.get("fields", {}).items()},
+        status_map=status_map,
+        phone_paths=[_steps(p) for p in pii.get("phone", [])],
+        body_paths=[_steps(p) for p in pii.get("body", [])],
+        inbound_status=spec.get("inbound_status", "received" if kind == "message" else None),
+    )
+
+
+def load_models(fragments: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], StreamModel]:
+    """(provider, stream) → StreamModel, from each fragment's ``model:`` section."""
+    models = {}
+    for provider, fragment in fragments.items():
+        section = fragment.get("model") or {}
+        for stream, spec in (section.get("streams") or {}).items():
+            models[(provider, stream)] = _stream_model(provider, stream, spec, section.get("status_map") or {})
+    return models
+
+
+# ---------------------------------------------------------------------------------------------
+# Applying it
+
+class Hasher:
+    """Salted SHA-256, hex. Phone numbers are canonicalised first, so ``447700900123`` from one API
+    and ``+44 7700 900123`` from another hash alike and tables still join."""
+
+    def __init__(self, salt: str) -> None:
+        self._salt = salt.encode()
+        self._cache: dict[str, str] = {}
+
+    def text(self, value: Any) -> str:
+        text = value if isinstance(value, str) else str(value)
+        digest = self._cache.get(text)
+        if digest is None:
+            digest = hashlib.sha256(self._salt + text.encode()).hexdigest()
+            if len(self._cache) < 1_000_000:
+                self._cache[text] = digest
+        return digest
+
+    def phone(self, value: Any) -> Any:
+        return self.text(canonical_phone(value)) if phone_like(value) else value
+
+
+@dataclass
+class Normaliser:
+    """Adds the core fields to each record of the streams a provider models; hashes on request."""
+
+    models: Mapping[tuple[str, str], StreamModel]
+    provider: str
+    hasher: Hasher | None = None
+    hash_phones: bool = False
+    hash_bodies: bool = False
+    warn: Callable[[str], None] = lambda message: None
+    _warned: set = field(default_factory=set)
+
+    def apply(self, stream: str, record: dict[str, Any]) -> dict[str, Any]:
+        model = self.models.get((self.provider, stream))
+        if model is None:
+            return record
+        core: dict[str, Any] = {}
+        for name, source in model.fields.items():
+            if name in ("status", "provider_status") or source.when_status:
+                continue
+            core[name] = self._convert(name, source.value(record))
+        if "status" in model.fields:
+            raw = model.fields["status"].value(record)
+            status = model.status_of(raw)
+            if status == UNKNOWN and raw not in (None, "") and (stream, raw) not in self._warned:
+                self._warned.add((stream, raw))
+                self.warn(f"{self.provider} {stream}: status {raw!r} is not in source-sms's status map; "
+                          f"written as status 'unknown' with the original in provider_status. Please report it.")
+            if model.inbound_status and core.get("direction") == "inbound" and status not in ("failed", "expired", "cancelled"):
+                status = model.inbound_status
+            core["status"], core["provider_status"] = status, raw
+        for name, source in model.fields.items():
+            if source.when_status:
+                core[name] = self._convert(name, source.value(record)) if core.get("status") in source.when_status else None
+        for name in KINDS[model.kind]:
+            core.setdefault(name, None)
+        # A provider field that a core field of the same name would replace with something else
+        # (tyntec's `parts` list against the part count) is kept as provider_<name>.
+        for name, value in core.items():
+            old = record.get(name)
+            if old is not None and old != value and name not in ("status", "provider_status"):
+                record["provider_" + name] = old
+        record.update(core)
+        if self.hasher is not None:
+            if self.hash_phones:
+                for name in PHONES & core.keys():
+                    record[name] = self.hasher.phone(record[name])
+                for steps in model.phone_paths:
+                    _replace(record, steps, self.hasher.phone)
+            if self.hash_bodies:
+                if record.get("body") is not None:
+                    record["body"] = self.hasher.text(record["body"])
+                for steps in model.body_paths:
+                    _replace(record, steps, self.hasher.text)
+        return record
+
+    @staticmethod
+    def _convert(name: str, value: Any) -> Any:
+        if name in TIMESTAMPS:
+            return to_utc(value)
+        if name in PHONES:
+            return canonical_phone(value)
+        if name in INTEGERS:
+            return _number(value, int)
+        if name in NUMBERS:
+            return _number(value, float)
+        if name == "direction":
+            return DIRECTIONS.get(str(value).lower()) if value is not None else None
+        if value is None or isinstance(value, (dict, list)):
+            return value
+        return str(value)
+
+
+def iter_models(models: Mapping[tuple[str, str], StreamModel], provider: str) -> Iterable[StreamModel]:
+    return (m for (p, _), m in models.items() if p == provider)
