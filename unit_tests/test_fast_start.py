@@ -26,3 +26,16 @@ def test_the_entry_point_builds_no_schema_at_import_and_the_same_schemas_on_requ
     assert ours["built_at_import"] == []
     assert len(stock["built_at_import"]) >= 8
     assert ours["schemas"] == stock["schemas"]
+
+
+def test_the_manifest_files_parse_the_same_with_libyaml_as_with_the_python_loader():
+    import yaml
+    from importlib import resources
+
+    from source_sms import manifest
+
+    package = resources.files("source_sms")
+    files = [package / "manifest.yaml", *(e for e in (package / "providers").iterdir() if e.name.endswith(".yaml"))]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert manifest._parse_yaml(text) == yaml.safe_load(text), path.name
