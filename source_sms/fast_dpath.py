@@ -25,18 +25,28 @@ import dpath.options
 
 _GLOB_CHARS = frozenset("*?[")
 _MISSING = object()
+_PLAIN: dict[tuple[Any, ...], bool] = {}
 _original_get = dpath.get
 _original_new = dpath.new
 
 
 def _plain(path: Any) -> bool:
     """A non-empty list or tuple of non-empty string keys with no glob characters."""
-    if type(path) not in (list, tuple) or not path:
+    kind = type(path)
+    if kind is not list and kind is not tuple:
         return False
-    for segment in path:
-        if type(segment) is not str or not segment or not _GLOB_CHARS.isdisjoint(segment):
-            return False
-    return True
+    # The CDK asks about the same few manifest paths for every record: remember the answers.
+    try:
+        key = tuple(path)
+        return _PLAIN[key]
+    except TypeError:  # an unhashable segment: certainly not a plain key
+        return False
+    except KeyError:
+        pass
+    plain = bool(path) and all(type(s) is str and s and _GLOB_CHARS.isdisjoint(s) for s in path)
+    if len(_PLAIN) < 1024:
+        _PLAIN[key] = plain
+    return plain
 
 
 def get(obj: Any, glob: Any, separator: str = "/", default: Any = _MISSING) -> Any:
