@@ -11,18 +11,22 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
-# PyAirbyte is large and pins its own dependency set, so the demo gets a virtualenv of its own.
+# PyAirbyte is large and pins its own dependency set, so the demo gets a virtualenv of its own
+# (with the test extras too: `make test` runs the PyAirbyte test there).
 $(DEMO_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(DEMO_VENV)
 	$(DEMO_VENV)/bin/pip install -q --upgrade pip
-	$(DEMO_VENV)/bin/pip install -q -e '.[demo]'
+	$(DEMO_VENV)/bin/pip install -q -e '.[demo,test]'
 	touch $@
 
 demo: $(DEMO_VENV)/.installed
 	$(DEMO_VENV)/bin/python scripts/demo.py
 
-test: $(VENV)/.installed
+# Everything in the test virtualenv (where test_pyairbyte.py skips itself), then the PyAirbyte
+# run in the demo virtualenv: every stream of every provider into DuckDB, counts against the emulator.
+test: $(VENV)/.installed $(DEMO_VENV)/.installed
 	$(VENV)/bin/python -m pytest -q
+	$(DEMO_VENV)/bin/python -m pytest -q integration_tests/test_pyairbyte.py
 
 # Figures, not pass/fail: see the README's performance section.
 bench: $(VENV)/.installed

@@ -18,3 +18,13 @@ def add_row(fault: str, provider: str, stream: str, retries: int, expected: int,
     with open(path, "a", encoding="utf-8") as table:
         table.write(f"| {fault} | {provider} | {stream} | {retries} | {expected} | {sum(delivered.values())} | "
                     f"{duplicates} | {outcome} |\n")
+
+
+def add_paging_row(fault: str, case: str, numbers: dict[str, int]) -> None:
+    """A row of the paging table: fault, stream, expected, delivered, duplicates, missing, new items delivered."""
+    path = os.environ.get("FAULT_TABLE")
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as table:
+        table.write(f"| {fault} | {case} | {numbers['expected']} | {numbers['delivered']} | {numbers['duplicates']} | "
+                    f"{numbers['missing']} | {numbers['new delivered']} |\n")

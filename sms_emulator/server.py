@@ -32,7 +32,10 @@ class Fault:
 
     ``kind``: ``status`` (answer ``status`` with an error body, plus ``Retry-After`` if
     ``retry_after`` is set), ``delay`` (sleep ``seconds`` then answer normally), ``reset`` (close
-    the connection without answering), ``garbage`` (200 with a non-JSON body).
+    the connection without answering), ``garbage`` (200 with a non-JSON body), ``empty`` (the
+    normal answer with its items removed but its paging fields kept: an empty page in the middle),
+    ``shift`` (the normal answer, after which ``count`` new items arrive at the head of the list
+    this path serves, so later pages of an offset- or page-numbered read move by ``count``).
     ``times``: how many matching requests it hits before it is spent (-1: forever).
     """
 
@@ -45,6 +48,7 @@ class Fault:
     status: int = 500
     retry_after: Optional[str] = None
     seconds: float = 0.0
+    count: int = 1  # new items per ``shift``
     times: int = 1
     hits: int = 0
     _pattern: Any = field(default=None, repr=False, compare=False)
@@ -199,6 +203,8 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(fault.seconds)
             elif fault.kind == "garbage":
                 return self._send(200, {"Content-Type": "application/json"}, b"<html>502 Bad Gateway</html>")
+            elif fault.kind in ("empty", "shift"):
+                pass  # answered normally below, then altered
             else:
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 return self._send(fault.status, headers, {"status": fault.status, "title": "Injected fault"})
@@ -206,7 +212,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(*app.unauthorized())
         if route is None:
             return self._send(*app.not_found(rest))
-        return self._send(*route.handler(request, **found.groupdict()))
+        status, headers, answer = route.handler(request, **found.groupdict())
+        if fault and fault.kind == "empty" and status == 200:
+            answer = app.empty_page(answer)
+        elif fault and fault.kind == "shift" and status == 200:
+            # Before sending: the client cannot ask for the next page until it has this one.
+            app.arrive(rest, fault.count)
+        return self._send(status, headers, answer)
 
     def _control(self, method: str, path: str, body: bytes) -> Response:
         emulator = self.emulator
@@ -245,6 +257,10 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if payload:
-            self.wfile.write(payload)
+        try:
+            self.end_headers()
+            if payload:
+                self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up first (a read timeout under a `delay` fault): nothing to answer.
+            self.close_connection = True

@@ -13,7 +13,7 @@ import copy
 import functools
 import json
 from importlib import resources
-from typing import Any
+from typing import Any, Mapping, Optional
 
 import yaml
 
@@ -43,6 +43,9 @@ _FRAGMENTS = _discover_fragments()
 PROVIDERS = tuple(_FRAGMENTS)
 # Each fragment's `model:` section: where the core fields come from (applied by SourceSms.read).
 MODELS = load_models(_FRAGMENTS)
+# How messages name each provider, and its API address when the config sets no base_url.
+PROVIDER_LABELS = {name: f.get("definitions", {}).get("parameters", {}).get("provider_label", name) for name, f in _FRAGMENTS.items()}
+DEFAULT_BASE_URLS = {name: f["spec"]["properties"].get("base_url", {}).get("default", "") for name, f in _FRAGMENTS.items()}
 # Providers that publish no rate limit are not throttled client-side unless the user asks.
 UNLIMITED_PER_MINUTE = 1_000_000
 
@@ -124,9 +127,24 @@ def _assembled() -> dict[str, Any]:
     return manifest
 
 
-def build_manifest() -> dict[str, Any]:
-    """A fresh copy of the whole manifest (the CDK mutates what it is given)."""
-    return copy.deepcopy(_assembled())
+# Bounds of the spec's request_timeout_seconds; a value outside them is left to config validation.
+TIMEOUT_RANGE = (1, 3600)
+
+
+def build_manifest(config: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
+    """A fresh copy of the whole manifest (the CDK mutates what it is given), for ``config``.
+
+    The one config-dependent part: ``request_timeout_seconds`` becomes the shared requester's
+    ``read_timeout_in_seconds``. The CDK types that field as a plain number (its schema has
+    ``type: number``, its model ``Optional[float]``), so it cannot be a Jinja template reading the
+    config; it is written into the manifest here, when the source is built with its config. Without
+    a config (``spec``, ``source-sms manifest``, the Connector Builder) the manifest's 300 s stands.
+    """
+    manifest = copy.deepcopy(_assembled())
+    timeout = config.get("request_timeout_seconds") if isinstance(config, Mapping) else None
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and TIMEOUT_RANGE[0] <= timeout <= TIMEOUT_RANGE[1]:
+        manifest["definitions"]["shared"]["requester"]["read_timeout_in_seconds"] = timeout
+    return manifest
 
 
 def provider_names() -> tuple[str, ...]:

@@ -117,22 +117,28 @@ def to_utc(value: Any) -> str | None:
         moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
     elif isinstance(value, str):
         text = value.strip()
-        js = _JS_DATE.match(text)
         try:
-            if js:
-                moment = datetime.strptime(f"{js.group(1)} {js.group(2)}", "%b %d %Y %H:%M:%S %z")
-            elif text.isdigit():
-                return to_utc(int(text))
-            else:
-                text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else _OFFSET_WITHOUT_COLON.sub(r"\1:\2", text)
-                moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+            # Python 3.11 reads Z, +01:00 and +0100 itself; the rest are the slower cases.
+            moment = datetime.fromisoformat(text)
         except ValueError:
-            return None
+            js = _JS_DATE.match(text)
+            try:
+                if js:
+                    moment = datetime.strptime(f"{js.group(1)} {js.group(2)}", "%b %d %Y %H:%M:%S %z")
+                elif text.isdigit():
+                    return to_utc(int(text))
+                else:
+                    text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else _OFFSET_WITHOUT_COLON.sub(r"\1:\2", text)
+                    moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+            except ValueError:
+                return None
     if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    elif moment.utcoffset():
+        moment = moment.astimezone(timezone.utc)
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
 
 
 def phone_like(value: Any) -> bool:
@@ -187,12 +193,12 @@ def _get(record: Any, steps: list[tuple[str, Any]]) -> Any:
     value = record
     for kind, arg in steps:
         if kind == "key":
-            value = value.get(arg) if isinstance(value, Mapping) else None
+            value = value.get(arg) if isinstance(value, dict) else None
         elif kind == "index":
             value = value[arg] if isinstance(value, list) and -len(value) <= arg < len(value) else None
         elif kind == "where":
             key, wanted = arg
-            value = next((item for item in value if isinstance(item, Mapping) and str(item.get(key)) == wanted), None) \
+            value = next((item for item in value if isinstance(item, dict) and str(item.get(key)) == wanted), None) \
                 if isinstance(value, list) else None
         if value is None:
             return None
@@ -254,6 +260,25 @@ class Source:
         return self.const
 
 
+def _as_text(value: Any) -> Any:
+    return value if value is None or isinstance(value, (str, dict, list)) else str(value)
+
+
+def converter(name: str) -> Callable[[Any], Any]:
+    """How a core field's value is normalised, by the field's name."""
+    if name in TIMESTAMPS:
+        return to_utc
+    if name in PHONES:
+        return canonical_phone
+    if name in INTEGERS:
+        return lambda value: _number(value, int)
+    if name in NUMBERS:
+        return lambda value: _number(value, float)
+    if name == "direction":
+        return lambda value: DIRECTIONS.get(str(value).lower()) if value is not None else None
+    return _as_text
+
+
 @dataclass
 class StreamModel:
     provider: str
@@ -264,6 +289,12 @@ class StreamModel:
     phone_paths: list[list[tuple[str, Any]]]
     body_paths: list[list[tuple[str, Any]]]
     inbound_status: str | None = None
+
+    def __post_init__(self) -> None:
+        # Precomputed once: which fields are read as they are, which only for some statuses.
+        self.plain = [(n, s, converter(n)) for n, s in self.fields.items()
+                      if n not in ("status", "provider_status") and not s.when_status]
+        self.conditional = [(n, s, converter(n)) for n, s in self.fields.items() if s.when_status]
 
     def status_of(self, raw: Any) -> str:
         if raw is None or raw == "":
@@ -345,10 +376,8 @@ class Normaliser:
         if model is None:
             return record
         core: dict[str, Any] = {}
-        for name, source in model.fields.items():
-            if name in ("status", "provider_status") or source.when_status:
-                continue
-            core[name] = self._convert(name, source.value(record))
+        for name, source, convert in model.plain:
+            core[name] = convert(source.value(record))
         if "status" in model.fields:
             raw = model.fields["status"].value(record)
             status = model.status_of(raw)
@@ -359,9 +388,8 @@ class Normaliser:
             if model.inbound_status and core.get("direction") == "inbound" and status not in ("failed", "expired", "cancelled"):
                 status = model.inbound_status
             core["status"], core["provider_status"] = status, raw
-        for name, source in model.fields.items():
-            if source.when_status:
-                core[name] = self._convert(name, source.value(record)) if core.get("status") in source.when_status else None
+        for name, source, convert in model.conditional:
+            core[name] = convert(source.value(record)) if core.get("status") in source.when_status else None
         for name in KINDS[model.kind]:
             core.setdefault(name, None)
         # A provider field that a core field of the same name would replace with something else
@@ -384,21 +412,6 @@ class Normaliser:
                     _replace(record, steps, self.hasher.text)
         return record
 
-    @staticmethod
-    def _convert(name: str, value: Any) -> Any:
-        if name in TIMESTAMPS:
-            return to_utc(value)
-        if name in PHONES:
-            return canonical_phone(value)
-        if name in INTEGERS:
-            return _number(value, int)
-        if name in NUMBERS:
-            return _number(value, float)
-        if name == "direction":
-            return DIRECTIONS.get(str(value).lower()) if value is not None else None
-        if value is None or isinstance(value, (dict, list)):
-            return value
-        return str(value)
 
 
 def iter_models(models: Mapping[tuple[str, str], StreamModel], provider: str) -> Iterable[StreamModel]:

@@ -20,7 +20,8 @@ from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 
 from source_sms import fast_dpath
-from source_sms.manifest import MODELS, build_manifest
+from source_sms.errors import explain_messages
+from source_sms.manifest import DEFAULT_BASE_URLS, MODELS, PROVIDER_LABELS, build_manifest
 from source_sms.model import Hasher, Normaliser
 
 # dpath.get/new answered directly for plain key paths (the CDK's extractor walked every value of every
@@ -44,7 +45,7 @@ class SourceSms(ConcurrentDeclarativeSource):
             catalog=catalog or ConfiguredAirbyteCatalog(streams=[]),
             config=config or {},
             state=state or [],
-            source_config=build_manifest(),
+            source_config=build_manifest(config),
             config_path=config_path,
         )
 
@@ -66,7 +67,9 @@ class SourceSms(ConcurrentDeclarativeSource):
              state: Optional[List[AirbyteStateMessage]] = None) -> Iterator[AirbyteMessage]:
         _mask_encoded_credentials(config)
         normaliser = _normaliser(config, logger)
-        for message in super().read(logger, config, catalog, state):
+        # Read timeouts get a message naming provider, endpoint and request_timeout_seconds (errors.py).
+        for message in explain_messages(super().read(logger, config, catalog, state), config=config,
+                                        manifest=self._source_config, labels=PROVIDER_LABELS, base_urls=DEFAULT_BASE_URLS):
             if message.type == Type.RECORD and normaliser is not None:
                 normaliser.apply(message.record.stream, message.record.data)
             yield message

@@ -35,6 +35,9 @@ def test_a_good_config_has_no_errors():
         ({"provider": {**GOOD["provider"], "message_request_ids": "abc"}}, "provider.message_request_ids"),
         ({**GOOD, "start_date": "last tuesday"}, "start_date"),
         ({**GOOD, "concurrency": 0}, "concurrency"),
+        ({**GOOD, "privacy": {"hash_phone_numbers": True}}, "privacy.salt is required"),
+        ({**GOOD, "privacy": {"hash_message_bodies": True, "salt": "short"}}, "privacy.salt"),
+        ({**GOOD, "privacy": {"hash_phone_number": True, "salt": "x" * 16}}, "privacy"),
         ([], "must be a JSON object"),
     ],
 )

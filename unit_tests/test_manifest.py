@@ -69,3 +69,25 @@ def walk(node):
     elif isinstance(node, list):
         for value in node:
             yield from walk(value)
+
+
+def _read_timeouts(config):
+    from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
+
+    resolved = ManifestReferenceResolver().preprocess_manifest(build_manifest(config))
+    return {node.get("read_timeout_in_seconds") for node in walk(resolved["streams"]) if node.get("type") == "HttpRequester"}
+
+
+def test_request_timeout_seconds_sets_every_requesters_read_timeout():
+    assert _read_timeouts(None) == {300}
+    assert _read_timeouts({"request_timeout_seconds": 7}) == {7}
+
+
+def test_an_invalid_request_timeout_leaves_the_default_for_config_validation_to_report():
+    from source_sms.config_check import config_errors
+    from source_sms.manifest import connection_specification
+
+    for wrong in (0, -5, "30", True, 10**6):
+        assert _read_timeouts({"request_timeout_seconds": wrong}) == {300}
+        problems = config_errors({"provider": {"name": "tyntec", "api_key": "k"}, "request_timeout_seconds": wrong}, connection_specification())
+        assert any(p.startswith("request_timeout_seconds") for p in problems), (wrong, problems)

@@ -79,6 +79,29 @@ class ProviderApp:
         """The records a full read must return, per stream, without the connector's added fields."""
         raise NotImplementedError
 
+    def empty_page(self, body: Any) -> Any:
+        """``body`` with its items removed and everything else (paging tokens, flags, totals) kept.
+
+        Items are the lists in the body: a top-level list of records becomes ``[]``; a wrapper
+        object (or a list of wrappers, tyntec's BYON shape) keeps its keys with each list emptied and
+        a ``size`` count set to 0.
+        """
+        def strip(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: [] if isinstance(v, list) else 0 if k == "size" else v for k, v in value.items()}
+            return value
+        if isinstance(body, list):
+            return [strip(item) for item in body] if body and all(
+                isinstance(item, dict) and any(isinstance(v, list) for v in item.values()) for item in body) else []
+        return strip(body)
+
+    def arrive(self, path: str, count: int) -> list[dict[str, Any]]:
+        """``count`` new items arrive at the head of the list served at ``path`` (created now); returns them.
+
+        Models data created while a client pages through a list that the API returns newest first.
+        """
+        raise NotImplementedError(f"{self.name} has no shifting list at {path}")
+
     def hints(self) -> dict[str, Any]:
         """Config values a demo needs that a real user would know (e.g. ids of sent messages)."""
         return {}

@@ -384,5 +384,21 @@ class MessageMedia(ProviderApp):
     def accept_write(self, request: Request) -> Response:
         return 202, {}, {"message": "write-should-never-happen"}
 
+    def arrive(self, path: str, count: int) -> list[dict[str, Any]]:
+        now = datetime.now(timezone.utc)
+        if path == "/api/v1/contacts/contacts":
+            items, template = self.contacts, self.contacts[0] if self.contacts else {}
+            fake = Fake(self.seed, f"{self.name}:arrived:{len(items)}")
+            new = [{**template, "id": fake.uuid(), "createdDate": mm_time(now), "lastModifiedDate": mm_time(now)} for _ in range(count)]
+        elif path == "/v2-preview/reporting/messages/detail":
+            items, template = self.report, self.report[0] if self.report else {}
+            fake = Fake(self.seed, f"{self.name}:arrived:{len(items)}")
+            new = [{**template, "message_id": fake.uuid(), "timestamp": report_time(now), "last_status_update": report_time(now),
+                    "delivered_timestamp": None} for _ in range(count)]
+        else:
+            return super().arrive(path, count)
+        items[:0] = new
+        return new
+
 
 APP = MessageMedia

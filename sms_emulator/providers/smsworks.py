@@ -243,5 +243,21 @@ class SmsWorks(ProviderApp):
     def accept_write(self, request: Request) -> Response:
         return 201, {}, {"messageid": "write-should-never-happen", "status": "SENT"}
 
+    def arrive(self, path: str, count: int) -> list[dict[str, Any]]:
+        if path != "/messages":
+            return super().arrive(path, count)
+        now = datetime.now(timezone.utc)
+        fake = Fake(self.seed, f"{self.name}:arrived:{len(self.messages)}")
+        template = next((m for m in self.messages if m["status"] != "INCOMING"), {})
+        new = []
+        for _ in range(count):
+            message_id = fake.uuid().replace("-", "")[:24]
+            new.append({**template, "messageid": message_id, "id": message_id, "status": "SENT",
+                        "created": js_date(now), "modified": js_date(now), "schedule": ""})
+            new[-1].pop("batchid", None)
+            self.created[message_id] = now
+        self.messages[:0] = new
+        return new
+
 
 APP = SmsWorks

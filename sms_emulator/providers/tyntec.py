@@ -248,5 +248,14 @@ class Tyntec(ProviderApp):
     def accept_write(self, request: Request) -> Response:
         return 202, {}, {"requestId": "write-should-never-happen"}
 
+    def arrive(self, path: str, count: int) -> list[dict[str, Any]]:
+        if path != "/byon/phonebook/v1/numbers":
+            return super().arrive(path, count)
+        fake = Fake(self.seed, f"{self.name}:arrived:{len(self.phone_numbers)}")
+        template = self.phone_numbers[0] if self.phone_numbers else {}
+        new = [{**template, "phoneNumber": fake.msisdn("44")} for _ in range(count)]
+        self.phone_numbers[:0] = new
+        return new
+
 
 APP = Tyntec
