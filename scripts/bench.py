@@ -4,10 +4,25 @@
     python scripts/bench.py --full     # adds the 1M-record CPU-bound run
     python scripts/bench.py --rate     # adds the rate-bound run, which takes about 3 minutes
     python scripts/bench.py --rate-only
+    python scripts/bench.py --only cpu --runs 5 --sizes 100000   # one part, more runs
+
+The emulator runs in a process of its own (`python -m sms_emulator`), so neither the connector nor
+the raw-limit loop shares an interpreter with it. Each connector run is a fresh process, as in a sync.
 
 1. Latency-bound: tyntec with 2,000 message request ids (one status call each) plus 50,000 contacts
    and 50,000 phone numbers, the emulator adding 50 ms to every request. Wall time next to its lower
    bound, calls x delay / concurrency, and calls made next to the fewest possible.
+2. CPU-bound: no delay, tyntec phone_numbers (the largest paged stream, 3,000 a page) at each size:
+   records/s and peak RSS of
+   - source-sms;
+   - the stock declarative path: scripts/stock_phone_numbers.yaml (the same endpoint, page size and
+     pages as a plain manifest with the CDK's defaults) run by the CDK's own
+     `source-declarative-manifest` CLI;
+   - the raw limit: the same pages fetched with requests, parsed with orjson and written as Airbyte
+     RECORD lines to /dev/null, no framework.
+   Records/s is given twice: over the whole process (start-up included, what a sync of that size
+   costs) and over the read phase only (from the first record's emitted_at to the process's end).
+   Medians of --runs runs (the 1M run is run once).
 3. The public Airbyte tyntec connector (PyPI airbyte-source-tyntec-sms): its url_base is fixed to
    https://api.tyntec.com, so it cannot be pointed at the emulator by config; its manifest is taken
    from the wheel (downloaded at run time, never committed), given the emulator's URL, and run by the
@@ -23,9 +38,6 @@
    many x limit calls in that time), both over the whole run and over its full windows only (the last
    window is partly empty once the work runs out, which is no fault of the budget), and sustained:
    k x 100 calls from the first call on, against the k x 60 s a moving window needs for them at least.
-2. CPU-bound: no delay, tyntec phone_numbers (the largest paged stream, 3,000 a page) at each size:
-   records/s and peak RSS of the connector process, next to the raw limit: the same pages fetched
-   with requests, parsed with orjson and written as Airbyte RECORD lines to /dev/null.
 """
 
 from __future__ import annotations
@@ -33,11 +45,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Optional
 
 import orjson
 import requests
@@ -45,13 +60,57 @@ import requests
 from sms_emulator.server import Emulator
 
 PAGE = 3000
-# Runs the connector in a child process and reports that process's own peak RSS on stderr.
+STOCK_MANIFEST = Path(__file__).with_name("stock_phone_numbers.yaml")
+# Runs a connector entry point in a child process and reports that process's own peak RSS and CPU
+# time on stderr. CPU seconds move less than wall time when other work shares the machine (measured:
+# up to ±30 % between identical runs on a busy 2-core machine, wall time up to 2x).
 CHILD = (
     "import resource, sys\n"
-    "from source_sms.run import run\n"
-    "try:\n    run(sys.argv[1:])\n"
-    "finally:\n    print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "{import_line}\n"
+    "try:\n    {call}\n"
+    "finally:\n    usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "    print('MAXRSS_KB', usage.ru_maxrss, 'CPU_S', usage.ru_utime + usage.ru_stime, file=sys.stderr)\n"
 )
+OURS = CHILD.format(import_line="from source_sms.run import run", call="run(sys.argv[1:])")
+STOCK = CHILD.format(import_line="from airbyte_cdk.cli.source_declarative_manifest import run", call="run()")
+
+
+class EmulatorProcess:
+    """`python -m sms_emulator` in a child process, driven through its control endpoints."""
+
+    def __init__(self, seed: int = 1, latency_ms: float = 0, scale: Optional[dict[str, int]] = None) -> None:
+        command = [sys.executable, "-m", "sms_emulator", "--seed", str(seed), "--latency-ms", str(latency_ms)]
+        for key, value in (scale or {}).items():
+            command += ["--scale", f"{key}={value}"]
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        started = json.loads(self._process.stdout.readline())  # one JSON line once it listens
+        self.url, self._configs = started["url"], started["configs"]
+        self._session = requests.Session()
+
+    def __enter__(self) -> "EmulatorProcess":
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=30)
+
+    def config(self, provider: str) -> dict[str, Any]:
+        return json.loads(json.dumps(self._configs[provider]))
+
+    def base_url(self, provider: str) -> str:
+        return f"{self.url}/{provider}"
+
+    def requests(self) -> list[dict[str, Any]]:
+        return self._session.get(f"{self.url}/_emulator/requests").json()
+
+    def write_calls(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests() if r.get("writes")]
+
+    def clear(self) -> None:
+        self._session.delete(f"{self.url}/_emulator/requests")
+
+    def truth(self, provider: str) -> dict[str, list[dict[str, Any]]]:
+        return self._session.get(f"{self.url}/_emulator/truth/{provider}").json()
 
 
 def catalog(*streams: str) -> dict:
@@ -59,22 +118,50 @@ def catalog(*streams: str) -> dict:
                          "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"} for s in streams]}
 
 
-def read(config: dict, streams: tuple[str, ...]) -> tuple[dict, float, float]:
-    """(records per stream, wall seconds, peak RSS MiB) of one `read` in a fresh process."""
+@dataclass
+class Run:
+    records: dict[str, int]
+    wall: float  # seconds, process start to exit
+    startup: float  # seconds, process start to the first record's emitted_at
+    rss: float  # MiB, the connector process's peak
+    cpu: float  # seconds of CPU (user + system) the connector process used
+
+    @property
+    def total(self) -> int:
+        return sum(self.records.values())
+
+    @property
+    def rate(self) -> float:
+        return self.total / self.wall
+
+    @property
+    def read_rate(self) -> float:
+        return self.total / (self.wall - self.startup)
+
+
+def read(config: dict, streams: tuple[str, ...], child: str = OURS, extra: tuple[str, ...] = ()) -> Run:
+    """One `read` in a fresh process."""
     folder = Path(tempfile.mkdtemp())
     (folder / "config.json").write_text(json.dumps(config))
     (folder / "catalog.json").write_text(json.dumps(catalog(*streams)))
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", CHILD, "read", "--config", str(folder / "config.json"),
-                           "--catalog", str(folder / "catalog.json")], capture_output=True, text=True, check=True)
+    output = folder / "output.jsonl"  # a file, not a pipe: 1M records are 300 MB of output
+    started_epoch, started = time.time(), time.perf_counter()
+    with output.open("wb") as sink:
+        done = subprocess.run([sys.executable, "-c", child, "read", *extra, "--config", str(folder / "config.json"),
+                               "--catalog", str(folder / "catalog.json")], stdout=sink, stderr=subprocess.PIPE, text=True, check=True)
     wall = time.perf_counter() - started
     records: dict[str, int] = {}
-    for line in done.stdout.splitlines():
-        if line.startswith('{"type":"RECORD"'):
-            stream = orjson.loads(line)["record"]["stream"]
-            records[stream] = records.get(stream, 0) + 1
-    rss_kb = int(done.stderr.rsplit("MAXRSS_KB", 1)[1].split()[0])
-    return records, wall, rss_kb / 1024
+    first_ms = None
+    with output.open("rb") as lines:
+        for line in lines:
+            if line.startswith(b'{"type":"RECORD"'):
+                record = orjson.loads(line)["record"]
+                records[record["stream"]] = records.get(record["stream"], 0) + 1
+                first_ms = record["emitted_at"] if first_ms is None else first_ms
+    output.unlink()
+    usage = done.stderr.rsplit("MAXRSS_KB", 1)[1].split()
+    startup = (first_ms / 1000 - started_epoch) if first_ms else wall
+    return Run(records, wall, startup, int(usage[0]) / 1024, float(usage[2]))
 
 
 def raw_limit(base_url: str, api_key: str, total: int) -> float:
@@ -94,32 +181,41 @@ def raw_limit(base_url: str, api_key: str, total: int) -> float:
 
 def latency_bound(concurrency: int) -> None:
     delay = 0.05
-    emulator = Emulator(seed=1, latency=delay, scale={"tyntec.messages": 2000, "tyntec.contacts": 50_000, "tyntec.phone_numbers": 50_000}).start()
-    try:
+    scale = {"tyntec.messages": 2000, "tyntec.contacts": 50_000, "tyntec.phone_numbers": 50_000}
+    with EmulatorProcess(latency_ms=delay * 1000, scale=scale) as emulator:
         config = {**emulator.config("tyntec"), "concurrency": concurrency}
         config["provider"]["message_request_ids"] = config["provider"]["message_request_ids"][:2000]
         config["provider"]["conversation_message_ids"] = []  # SMS API v1 status calls only
-        per_stream, wall, rss = read(config, ("messages", "contacts", "phone_numbers", "phone_registrations"))
-        records = sum(per_stream.values())
-        calls = len(emulator.requests)
+        run = read(config, ("messages", "contacts", "phone_numbers", "phone_registrations"))
+        calls = len(emulator.requests())
         # One status call per id, one call for contacts and registrations, full pages of numbers.
         fewest = len(config["provider"]["message_request_ids"]) + 1 + math.ceil(50_000 / PAGE) + 1
         bound = calls * delay / concurrency
-        print(f"| latency-bound, concurrency {concurrency} | {records:,} | {calls:,} (fewest {fewest:,}) | {wall:.1f} s | {bound:.1f} s | {wall / bound:.1f}x | {rss:.0f} MiB |")
-    finally:
-        emulator.stop()
+        # One interpreter runs it all under one GIL, so the connector's own CPU time is a floor too.
+        print(f"| latency-bound, concurrency {concurrency} | {run.total:,} | {calls:,} (fewest {fewest:,}) | {run.wall:.1f} s "
+              f"(start-up {run.startup:.1f} s) | {bound:.1f} s | {run.wall / bound:.2f}x | {run.cpu:.1f} s | {run.rss:.0f} MiB |", flush=True)
 
 
-def cpu_bound(size: int) -> None:
-    emulator = Emulator(seed=1, scale={"tyntec.phone_numbers": size, "tyntec.contacts": 0, "tyntec.registrations": 1}).start()
-    try:
+def median_run(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
+
+
+def cpu_bound(size: int, runs: int) -> None:
+    scale = {"tyntec.phone_numbers": size, "tyntec.contacts": 0, "tyntec.registrations": 1}
+    with EmulatorProcess(scale=scale) as emulator:
         config = emulator.config("tyntec")
-        per_stream, wall, rss = read(config, ("phone_numbers",))
-        records = per_stream.get("phone_numbers", 0)
-        raw = raw_limit(emulator.base_url("tyntec"), config["provider"]["api_key"], size)
-        print(f"| CPU-bound, {size:,} phone numbers | {records:,} | {records / wall:,.0f} rec/s (incl. ~2 s start-up) | {raw:,.0f} rec/s | {100 * records / wall / raw:.0f}% | {rss:.0f} MiB |")
-    finally:
-        emulator.stop()
+        ours, stock, raws = [], [], []
+        for _ in range(runs):  # interleaved, so a busy moment on the machine hits both alike
+            ours.append(read(config, ("phone_numbers",)))
+            stock.append(read(config, ("phone_numbers",), STOCK, ("--manifest-path", str(STOCK_MANIFEST))))
+            raws.append(raw_limit(emulator.base_url("tyntec"), config["provider"]["api_key"], size))
+        for run in ours + stock:
+            assert run.total == size, f"read {run.total:,} records of {size:,}"
+        o, s, raw = median_run(ours), median_run(stock), statistics.median(raws)
+        print(f"| {size:,} | {o.rate:,.0f} rec/s ({o.read_rate:,.0f} read phase) | {s.rate:,.0f} rec/s ({s.read_rate:,.0f}) "
+              f"| {o.rate / s.rate:.2f}x ({o.read_rate / s.read_rate:.2f}x) | {raw:,.0f} rec/s "
+              f"| {100 * o.rate / raw:.1f}% ({100 * o.read_rate / raw:.1f}%) | {o.rss:.0f} MiB | {s.rss:.0f} MiB "
+              f"| {o.startup:.1f} s / {s.startup:.1f} s | {o.cpu:.1f} s / {s.cpu:.1f} s |", flush=True)
 
 
 PUBLIC_WHEEL = "airbyte-source-tyntec-sms==0.1.13"
@@ -152,9 +248,8 @@ def public_tyntec() -> None:
     from airbyte_cdk.test.catalog_builder import CatalogBuilder
     from airbyte_cdk.test.entrypoint_wrapper import read as read_in_process
 
-    emulator = Emulator(seed=1).start()
-    try:
-        truth = emulator.apps["tyntec"].truth()
+    with EmulatorProcess() as emulator:
+        truth = emulator.truth("tyntec")
         manifest = public_manifest()
         manifest["definitions"]["base_requester"]["url_base"] = emulator.base_url("tyntec")
         config = {"api_key": emulator.config("tyntec")["provider"]["api_key"], "to": "+4915112345678", "from": "ACME", "message": "hi"}
@@ -166,11 +261,11 @@ def public_tyntec() -> None:
         theirs = Counter()
         for message in output.records:
             theirs[message.record.stream] += items(message.record.stream, message.record.data)
-        their_calls, their_writes = len(emulator.requests), len(emulator.write_calls())
+        their_calls, their_writes = len(emulator.requests()), len(emulator.write_calls())
 
         emulator.clear()
-        ours, _, _ = read(emulator.config("tyntec"), tuple(truth))
-        our_calls, our_writes = len(emulator.requests), len(emulator.write_calls())
+        ours = read(emulator.config("tyntec"), tuple(truth)).records
+        our_calls, our_writes = len(emulator.requests()), len(emulator.write_calls())
         print("| connector | messages | contacts | phone numbers | registrations | calls | calls that send or change |")
         print("|---|---|---|---|---|---|---|")
         print(f"| emulator holds | {len(truth['messages'])} | {len(truth['contacts'])} | {len(truth['phone_numbers'])} | {len(truth['phone_registrations'])} | | |")
@@ -179,8 +274,6 @@ def public_tyntec() -> None:
         failed = [m.trace.error.message.split(".")[0] for m in output.errors][:1]
         if failed:
             print(f"\npublic connector errors: {failed}")
-    finally:
-        emulator.stop()
 
 
 RATE_LIMIT, RATE_WINDOW = 100, 60.0
@@ -194,7 +287,8 @@ def rate_bound(messages: int = RATE_MESSAGES) -> None:
                         rate_limit={"messagemedia": (RATE_LIMIT, RATE_WINDOW)}).start()
     try:
         config = emulator.config("messagemedia")  # no requests_per_minute: the provider default (100)
-        per_stream, wall, rss = read(config, ("messages",))
+        run = read(config, ("messages",))
+        per_stream, wall = run.records, run.wall
         accepted = [r["time"] for r in emulator.requests if not r["rate_limited"]]
         rejected = sum(1 for r in emulator.requests if r["rate_limited"])
         first, last = min(accepted), max(accepted)
@@ -227,24 +321,34 @@ def print_rate_bound() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="include the 1M-record CPU-bound run")
+    parser.add_argument("--runs", type=int, default=3, help="runs per CPU-bound size; the median is printed (default 3)")
+    parser.add_argument("--sizes", type=int, nargs="*", help="CPU-bound sizes instead of 10,000 and 100,000")
+    parser.add_argument("--concurrency", type=int, nargs="*", default=[4, 20], help="latency-bound concurrency levels")
+    parser.add_argument("--only", choices=["latency", "cpu", "public", "rate"], help="run one part only")
     parser.add_argument("--rate", action="store_true", help="include the rate-bound run (about 3 minutes)")
-    parser.add_argument("--rate-only", action="store_true", help="only the rate-bound run")
+    parser.add_argument("--rate-only", action="store_true", help="only the rate-bound run (same as --only rate)")
     args = parser.parse_args()
     if args.rate_only:
-        print_rate_bound()
-        return
-    print("| run | records | calls | wall | lower bound | ratio | peak RSS |")
-    print("|---|---|---|---|---|---|---|")
-    for concurrency in (4, 20):
-        latency_bound(concurrency)
-    print()
-    print("| run | records | source-sms | raw limit | share of raw | peak RSS |")
-    print("|---|---|---|---|---|---|")
-    for size in (10_000, 100_000) + ((1_000_000,) if args.full else ()):
-        cpu_bound(size)
-    print()
-    public_tyntec()
-    if args.rate:
+        args.only = "rate"
+    if args.only in (None, "latency"):
+        print("| run | records | calls | wall | lower bound | wall / bound | connector CPU | peak RSS |")
+        print("|---|---|---|---|---|---|---|---|")
+        for concurrency in args.concurrency:
+            latency_bound(concurrency)
+        print()
+    if args.only in (None, "cpu"):
+        print(f"CPU-bound, tyntec phone_numbers, median of {args.runs} runs (rate over the whole process, and over its read phase)\n")
+        print("| records | source-sms | stock declarative | source-sms / stock | raw limit | source-sms / raw | peak RSS source-sms | peak RSS stock | start-up source-sms / stock | CPU source-sms / stock |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        sizes = args.sizes or [10_000, 100_000]
+        for size in sizes:
+            cpu_bound(size, args.runs)
+        if args.full and not args.sizes:
+            cpu_bound(1_000_000, 1)
+        print()
+    if args.only in (None, "public"):
+        public_tyntec()
+    if args.only == "rate" or (args.only is None and args.rate):
         print()
         print_rate_bound()
 

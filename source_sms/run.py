@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-import sys
+# First, before anything imports airbyte_cdk: 0.7 s less start-up for every command (see the module).
+from source_sms import fast_start
+
+fast_start.install()
+
+import sys  # noqa: E402
 import traceback
 from datetime import datetime, timezone
 from typing import List, Optional

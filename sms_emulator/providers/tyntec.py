@@ -209,8 +209,10 @@ class Tyntec(ProviderApp):
             return problem(400, "Bad Request", "page and size must be integers")
         if size > MAX_PAGE_SIZE or size < 1 or page < 0:
             return problem(400, "Bad Request", f"size must be between 1 and {MAX_PAGE_SIZE}")
-        items = [n for n in self.phone_numbers
-                 if all(request.arg(k) in (None, n[k]) for k in ("requestId", "contactId"))]
+        wanted = {k: request.arg(k) for k in ("requestId", "contactId") if request.arg(k) is not None}
+        # Unfiltered pages are sliced directly: filtering a 1M-number account for every page made the
+        # emulator, not the connector, the bottleneck of the 1M-record benchmark.
+        items = [n for n in self.phone_numbers if all(n[k] == v for k, v in wanted.items())] if wanted else self.phone_numbers
         chunk = items[page * size:(page + 1) * size]
         return 200, {}, [{"provisioningRequests": chunk, "size": len(chunk)}]
 
