@@ -87,9 +87,12 @@ def incremental_catalog(run, config: dict, streams: tuple[Incremental, ...]) -> 
                          "cursor_field": [s.cursor], "primary_key": [["provider"], [s.pk]]} for s in streams]}
 
 
-def read(run, emulator: Emulator, provider: str, state: Optional[Any] = None, **provider_settings: Any) -> Run:
+def read(run, emulator: Emulator, provider: str, state: Optional[Any] = None, concurrency: Optional[int] = None,
+         **provider_settings: Any) -> Run:
     config = emulator.config(provider)
     config["provider"].update(provider_settings)
+    if concurrency:
+        config["concurrency"] = concurrency
     result = run("read", config=config, catalog=incremental_catalog(run, config, PROVIDERS[provider]), state=state)
     assert result.returncode == 0, result.stderr[-2000:]
     return result
@@ -249,7 +252,10 @@ def test_a_cursor_saved_in_another_iso_form_or_by_day_is_accepted(provider, fres
 
 @pytest.mark.parametrize("provider", sorted(PROVIDERS))
 def test_a_long_read_checkpoints_after_windows_and_every_checkpoint_is_safe_to_resume_from(provider, fresh_emulator, run):
-    result = read(run, fresh_emulator, provider)
+    # One window at a time: with several in flight, whether the state can advance before the end
+    # depends on which window the scheduler finishes first (a checkpoint needs every earlier window
+    # closed), and the count of intermediate checkpoints would be down to timing.
+    result = read(run, fresh_emulator, provider, concurrency=1)
 
     for spec in PROVIDERS[provider]:
         truth = spec.truth(fresh_emulator)
