@@ -70,3 +70,15 @@ def run(tmp_path):
     def _run(command: str, **kwargs: Any) -> Run:
         return source_sms(tmp_path, command, **kwargs)
     return _run
+
+
+# tyntec with 6,500 phone numbers: three pages of 3,000, so a fault can hit the middle one.
+NUMBERS = 6500
+SECOND_PAGE = r"(^|&)page=1(&|$)"
+
+
+@pytest.fixture(scope="module")
+def numbers_emulator():
+    server = Emulator(seed=5, scale={"tyntec.phone_numbers": NUMBERS}).start()
+    yield server
+    server.stop()

@@ -10,32 +10,22 @@ from collections import Counter
 
 import pytest
 
-from integration_tests.conftest import source_sms
+from integration_tests.conftest import NUMBERS, SECOND_PAGE, source_sms
 from integration_tests.fault_table import add_row
-from sms_emulator.server import Emulator
 
-NUMBERS = 6500
-SECOND_PAGE = r"(^|&)page=1(&|$)"
-
-
-@pytest.fixture(scope="module")
-def big_emulator():
-    server = Emulator(seed=5, scale={"tyntec.phone_numbers": NUMBERS}).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
-def read_numbers(big_emulator, tmp_path):
+def read_numbers(numbers_emulator, tmp_path):
     def _read(**fault):
-        big_emulator.clear()
+        numbers_emulator.clear()
         if fault:
-            big_emulator.add_fault(provider="tyntec", path="numbers", query=SECOND_PAGE, **fault)
-        config = {**big_emulator.config("tyntec"), "max_retries": 2}
+            numbers_emulator.add_fault(provider="tyntec", path="numbers", query=SECOND_PAGE, **fault)
+        config = {**numbers_emulator.config("tyntec"), "max_retries": 2}
         catalog = {"streams": [{"stream": {"name": "phone_numbers", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
                                 "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}
         result = source_sms(tmp_path, "read", config=config, catalog=catalog)
-        requests = [r for r in big_emulator.requests if r["path"].endswith("numbers")]
+        requests = [r for r in numbers_emulator.requests if r["path"].endswith("numbers")]
         return result, requests
     return _read
 
@@ -61,10 +51,10 @@ TRANSIENT = {
 
 
 @pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
-def test_a_transient_fault_is_retried_and_every_record_arrives_exactly_once(read_numbers, big_emulator, fault):
+def test_a_transient_fault_is_retried_and_every_record_arrives_exactly_once(read_numbers, numbers_emulator, fault):
     result, requests = read_numbers(**fault)
     counts = delivered(result)
-    expected = {n["phoneNumber"] for n in big_emulator.apps["tyntec"].phone_numbers}
+    expected = {n["phoneNumber"] for n in numbers_emulator.apps["tyntec"].phone_numbers}
     name = next(k for k, v in TRANSIENT.items() if v is fault)
     add_row(name, "tyntec", "phone_numbers", len(requests) - 3, len(expected), counts, "FAILED" if errors(result) else "ok")
     assert not errors(result)

@@ -21,7 +21,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 # The core fields of each kind of record, in the order the README documents them.
 KINDS: dict[str, tuple[str, ...]] = {
@@ -413,6 +413,3 @@ class Normaliser:
         return record
 
 
-
-def iter_models(models: Mapping[tuple[str, str], StreamModel], provider: str) -> Iterable[StreamModel]:
-    return (m for (p, _), m in models.items() if p == provider)
