@@ -196,6 +196,39 @@ def latency_bound(concurrency: int) -> None:
               f"(start-up {run.startup:.1f} s) | {bound:.1f} s | {run.wall / bound:.2f}x | {run.cpu:.1f} s | {run.rss:.0f} MiB |", flush=True)
 
 
+def per_call_cpu(calls: int = 2000, runs: int = 3) -> None:
+    """CPU per status call, no delay: source-sms against the same calls made with plain requests.
+
+    At concurrency c, each of the latency-bound run's calls costs a worker the delay plus that CPU, and
+    all workers share one interpreter lock: the wall time can approach calls x delay / c only while
+    c x (CPU per call) stays well under the delay.
+    """
+    import resource
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    with EmulatorProcess(scale={"tyntec.messages": calls, "tyntec.contacts": 1, "tyntec.phone_numbers": 1}) as emulator:
+        config = emulator.config("tyntec")
+        ids = config["provider"]["message_request_ids"][:calls]
+        config["provider"].update(message_request_ids=ids, conversation_message_ids=[])
+        idle = {**config, "provider": {**config["provider"], "message_request_ids": []}}
+        ours, raws = [], []
+        for _ in range(runs):
+            # The same process with no ids: start-up and everything but the calls, subtracted.
+            ours.append((read(config, ("messages",)).cpu - read(idle, ("messages",)).cpu) / len(ids))
+            session, url = requests.Session(), f"{emulator.base_url('tyntec')}/messaging/v1/messages/"
+            headers = {"apikey": config["provider"]["api_key"], "Accept": "application/json"}
+            started = cpu()
+            for request_id in ids:
+                session.get(url + request_id, headers=headers).json()
+            raws.append((cpu() - started) / len(ids))
+        o, r = statistics.median(ours), statistics.median(raws)
+        print(f"| CPU per status call, no delay (median of {runs}) | source-sms {1000 * o:.2f} ms | plain requests {1000 * r:.2f} ms "
+              f"| {o / r:.1f}x | at 50 ms a call, one interpreter saturates at {0.05 / o:.0f} calls in flight (plain requests: {0.05 / r:.0f}) |", flush=True)
+
+
 def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
 
@@ -335,6 +368,10 @@ def main() -> None:
         print("|---|---|---|---|---|---|---|---|")
         for concurrency in args.concurrency:
             latency_bound(concurrency)
+        print()
+        print("| measure | source-sms | floor | ratio | what it allows |")
+        print("|---|---|---|---|---|")
+        per_call_cpu()
         print()
     if args.only in (None, "cpu"):
         print(f"CPU-bound, tyntec phone_numbers, median of {args.runs} runs (rate over the whole process, and over its read phase)\n")
