@@ -99,7 +99,7 @@ def core_properties(kind: str) -> dict[str, dict]:
 _JS_DATE = re.compile(r"^[A-Z][a-z]{2} ([A-Z][a-z]{2} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4})")
 _OFFSET_WITHOUT_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
-# Most numbers arrive as bare digits, with or without +: answered without the general path (5.5 µs → 0.6 µs a number).
+# Most numbers arrive as bare digits, with or without +: answered without the general path (5.5 µs → 1.2 µs a number).
 _PLAIN_NUMBER = re.compile(r"\+?(\d{6,15})")
 
 
