@@ -156,16 +156,21 @@ def canonical_phone(value: Any) -> Any:
     A leading 00 is the international prefix. Alphanumeric sender ids (``ACME``) are not numbers
     and stay as they are. Numbers are assumed international, as every API here sends them.
     """
+    return _canonical(value)[1]
+
+
+def _canonical(value: Any) -> tuple[bool, Any]:
+    """Whether ``value`` is a phone number, and its canonical form (the value as it is if not)."""
     plain = _PLAIN_NUMBER.fullmatch(value) if isinstance(value, str) else None
     if plain:
         digits = plain.group(1)
-        return "+" + (digits[2:] if digits.startswith("00") else digits)
+        return True, "+" + (digits[2:] if digits.startswith("00") else digits)
     if not phone_like(value):
-        return value if value is None or isinstance(value, str) else str(value)
+        return False, value if value is None or isinstance(value, str) else str(value)
     digits = "".join(c for c in str(value) if c.isdigit())
     if digits.startswith("00"):
         digits = digits[2:]
-    return "+" + digits
+    return True, "+" + digits
 
 
 def _number(value: Any, cast: Callable[[Any], Any]) -> Any:
@@ -362,7 +367,8 @@ class Hasher:
         return digest
 
     def phone(self, value: Any) -> Any:
-        return self.text(canonical_phone(value)) if phone_like(value) else value
+        is_phone, canonical = _canonical(value)
+        return self.text(canonical) if is_phone else value
 
 
 @dataclass
