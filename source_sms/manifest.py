@@ -45,6 +45,8 @@ PROVIDERS = tuple(_FRAGMENTS)
 MODELS = load_models(_FRAGMENTS)
 # How messages name each provider, and its API address when the config sets no base_url.
 PROVIDER_LABELS = {name: f.get("definitions", {}).get("parameters", {}).get("provider_label", name) for name, f in _FRAGMENTS.items()}
+# Per provider, the (user, password) config paths below `provider` that HTTP Basic auth encodes.
+BASIC_AUTH = {name: [tuple(pair) for pair in f.get("basic_auth", [])] for name, f in _FRAGMENTS.items()}
 DEFAULT_BASE_URLS = {name: f["spec"]["properties"].get("base_url", {}).get("default", "") for name, f in _FRAGMENTS.items()}
 # Providers that publish no rate limit are not throttled client-side unless the user asks.
 UNLIMITED_PER_MINUTE = 1_000_000

@@ -21,7 +21,7 @@ from airbyte_cdk.sources.declarative.concurrent_declarative_source import Concur
 
 from source_sms import fast_dpath
 from source_sms.errors import explain_messages
-from source_sms.manifest import DEFAULT_BASE_URLS, MODELS, PROVIDER_LABELS, build_manifest
+from source_sms.manifest import BASIC_AUTH, DEFAULT_BASE_URLS, MODELS, PROVIDER_LABELS, build_manifest
 from source_sms.model import Hasher, Normaliser
 from source_sms.state import normalise_state
 
@@ -97,12 +97,20 @@ def _normaliser(config: Mapping[str, Any], logger: logging.Logger) -> Optional[N
 
 
 def _mask_encoded_credentials(config: Mapping[str, Any]) -> None:
+    """Register base64(user:password) of each pair the provider's fragment lists under `basic_auth`."""
     provider = config.get("provider") if isinstance(config, Mapping) else None
     if not isinstance(provider, Mapping):
         return
-    key, secret = provider.get("api_key"), provider.get("api_secret")
-    if isinstance(key, str) and isinstance(secret, str) and key and secret:
-        add_to_secrets(base64.b64encode(f"{key}:{secret}".encode()).decode())
+    for user_path, password_path in BASIC_AUTH.get(provider.get("name"), ()):
+        key, secret = _at(provider, user_path), _at(provider, password_path)
+        if isinstance(key, str) and isinstance(secret, str) and key and secret:
+            add_to_secrets(base64.b64encode(f"{key}:{secret}".encode()).decode())
+
+
+def _at(value: Any, dotted: str) -> Any:
+    for key in dotted.split("."):
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value
 
 
 def _readable(message: str, config: Mapping[str, Any]) -> str:
