@@ -7,6 +7,8 @@ WITH messages AS (
     SELECT provider, status, COALESCE(created_at, updated_at) FROM messagemedia.messages
     UNION ALL
     SELECT provider, status, COALESCE(created_at, updated_at) FROM smsworks.messages
+    UNION ALL
+    SELECT provider, status, COALESCE(created_at, updated_at) FROM twilio.messages
 )
 SELECT
     provider,
