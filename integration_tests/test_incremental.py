@@ -146,7 +146,7 @@ def test_a_message_arriving_between_two_reads_is_read_by_the_second_and_none_is_
     state = final_state(first)
     arrived = {}
     for spec in PROVIDERS[provider]:
-        saved = spec.moment(spec.truth(fresh_emulator)[-1])
+        saved = newest(spec, spec.truth(fresh_emulator))  # the saved cursor (Twilio's list is newest first)
         arrived[spec.stream] = [
             fresh_emulator.add_message(provider, inbound=spec.inbound),  # now
             # Recorded late by the provider: dated an hour before the saved cursor. Only the lookback finds it.
