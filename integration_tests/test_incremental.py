@@ -39,6 +39,8 @@ class Incremental:
         """The cursor of a connector record or of an emulator truth row, as an aware UTC datetime."""
         if self.provider == "messagemedia":  # report timestamps are UTC (requested), without an offset
             return datetime.fromisoformat(record["timestamp"].replace("Z", "")).replace(tzinfo=timezone.utc)
+        if self.provider == "sinch":  # milliseconds in the emulator's rows, whole seconds in the records' created_at
+            return datetime.fromisoformat(record[self.cursor].replace("Z", "+00:00")).replace(microsecond=0)
         if "created_at" in record:
             return datetime.strptime(record["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
         return parse_date(record["created"])
@@ -63,8 +65,10 @@ SW_MESSAGES = Incremental("smsworks", "messages", "created_at", "messageid", Fal
                           timedelta(days=3), "%Y-%m-%dT%H:%M:%SZ")
 SW_INBOUND = Incremental("smsworks", "inbound_messages", "created_at", "messageid", True, timedelta(days=30), 1000,
                          timedelta(days=3), "%Y-%m-%dT%H:%M:%SZ")
+SN_MESSAGES = Incremental("sinch", "messages", "created_at", "id", False, timedelta(days=7), 100, timedelta(days=1), "%Y-%m-%dT%H:%M:%SZ")
+SN_INBOUND = Incremental("sinch", "inbound_messages", "received_at", "id", True, timedelta(days=7), 100, timedelta(days=1), "%Y-%m-%dT%H:%M:%SZ")
 # One read per provider covers all its incremental streams.
-PROVIDERS = {"messagemedia": (MM_MESSAGES,), "smsworks": (SW_MESSAGES, SW_INBOUND)}
+PROVIDERS = {"messagemedia": (MM_MESSAGES,), "smsworks": (SW_MESSAGES, SW_INBOUND), "sinch": (SN_MESSAGES, SN_INBOUND)}
 
 
 @pytest.fixture
