@@ -10,6 +10,7 @@ primary key; legacy and empty states are accepted; a long read checkpoints after
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -179,7 +180,8 @@ def test_equal_cursors_across_a_page_and_a_window_edge_are_neither_lost_nor_dupl
     first = read(run, fresh_emulator, provider)
     # The crowds really were paged: a second page was asked for in the window that ends at the edge
     # and in the one that starts there.
-    later_pages = [r["body"] for r in fresh_emulator.requests if '"page": 1' in r["body"] or f'"skip": {specs[0].page}' in r["body"]]
+    later_pages = [r["body"] for r in fresh_emulator.requests if '"page": 1' in r["body"] or f'"skip": {specs[0].page}' in r["body"]
+                   or re.search(r"(^|&)page=1(&|$)", r["query"])]  # page in the query: Sinch's GET lists
     assert len(later_pages) >= 2 * len(specs)
 
     for spec in specs:
