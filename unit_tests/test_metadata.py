@@ -46,3 +46,13 @@ def test_every_providers_default_host_is_allowed(provider):
     if host is None or "{" in DEFAULT_BASE_URLS[provider]:
         pytest.skip(f"{provider} has no fixed default host")
     assert host in METADATA["data"]["allowedHosts"]["hosts"]
+
+
+def test_the_icon_is_a_square_svg():
+    # Airbyte shows icon.svg beside the connector's name in its UI.
+    import xml.etree.ElementTree as ElementTree
+
+    root = ElementTree.parse(ROOT / "icon.svg").getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    _, _, width, height = (float(v) for v in root.attrib["viewBox"].split())
+    assert width == height
