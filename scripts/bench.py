@@ -192,8 +192,7 @@ def raw_limit(base_url: str, api_key: str, total: int) -> float:
     return total / (time.perf_counter() - started)
 
 
-def latency_bound(concurrency: int) -> None:
-    delay = 0.05
+def latency_bound(concurrency: int, delay: float = 0.05) -> None:
     scale = {"tyntec.messages": 2000, "tyntec.contacts": 50_000, "tyntec.phone_numbers": 50_000}
     with EmulatorProcess(latency_ms=delay * 1000, scale=scale) as emulator:
         config = {**emulator.config("tyntec"), "concurrency": concurrency}
@@ -565,6 +564,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per CPU-bound size; the median is printed (default 3)")
     parser.add_argument("--sizes", type=int, nargs="*", help="CPU-bound sizes instead of 10,000 and 100,000")
     parser.add_argument("--concurrency", type=int, nargs="*", default=[4, 20], help="latency-bound concurrency levels")
+    parser.add_argument("--delay-ms", type=float, default=50, help="latency-bound delay the emulator adds to every request (default 50)")
     parser.add_argument("--only", choices=["latency", "cpu", "public", "rate", "calls"], help="run one part only")
     parser.add_argument("--rate", action="store_true", help="include the rate-bound run (about 3 minutes)")
     parser.add_argument("--rate-only", action="store_true", help="only the rate-bound run (same as --only rate)")
@@ -581,7 +581,7 @@ def main() -> None:
         print("| run | records | calls | wall | lower bound | wall / bound | connector CPU | peak RSS |")
         print("|---|---|---|---|---|---|---|---|")
         for concurrency in args.concurrency:
-            latency_bound(concurrency)
+            latency_bound(concurrency, args.delay_ms / 1000)
         print()
         print("| measure | source-sms | floor | ratio | what it allows |")
         print("|---|---|---|---|---|")
