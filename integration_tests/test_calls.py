@@ -85,3 +85,24 @@ def window_counts(emulator, start: str, days: int) -> list[int]:
     for moment in app.created.values():
         counts[min(len(counts) - 1, int((moment - begun).total_seconds() // (days * 86400)))] += 1
     return counts
+
+
+def test_messagemedia_messages_make_one_report_page_per_7_day_window_and_per_100_messages(emulator, tmp_path):
+    """Pins today's windows: every 7-day window since start_date costs a call even when empty
+    (docs/performance.md "Calls per sync" says what skipping empty history would take)."""
+    app = emulator.apps["messagemedia"]
+    config = emulator.config("messagemedia")
+    begun = datetime.fromisoformat(config["start_date"].replace("Z", "+00:00"))
+    counts = [0] * windows_since(config["start_date"], 7)
+    for row in app.report:
+        moment = datetime.fromisoformat(row["timestamp"]).replace(tzinfo=timezone.utc)
+        counts[min(len(counts) - 1, int((moment - begun).total_seconds() // (7 * 86400)))] += 1
+    emulator.clear()
+
+    result = source_sms(tmp_path, "read", config=config, catalog=catalog("messages"))
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(result.records("messages")) == len(app.report)
+    calls = [r for r in emulator.requests if r["provider"] == "messagemedia"]
+    assert {r["path"] for r in calls} == {"/v2-preview/reporting/messages/detail"}
+    assert len(calls) == sum(max(1, math.ceil(n / 100)) for n in counts), counts
