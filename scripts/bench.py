@@ -549,13 +549,13 @@ def _rate_bound(calls: int, limit: Optional[int]) -> str:
     return f"{calls / limit:.1f} min" if limit else "no limit"
 
 
-def print_calls() -> None:
+def print_calls(only: Optional[list[str]] = None) -> None:
     print("Calls per sync, the emulator's account (seed 42) plus one message sent now: each stream read alone, then incrementally from "
           "the state that read saved; last row per provider: one sync of all its streams\n")
     print("| provider | stream | records (emulator) | full read: calls | fewest | ratio | incremental: calls | fewest | ratio | rate-bound full / incremental |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     with EmulatorProcess(seed=42) as emulator:  # the demo's account
-        for provider in emulator.providers():
+        for provider in [p for p in emulator.providers() if not only or p in only]:
             limit = provider_limit(provider)
             rows, (together, fewest) = calls_per_stream(emulator, provider)
             for r in rows:
@@ -577,13 +577,14 @@ def main() -> None:
     parser.add_argument("--rate", action="store_true", help="include the rate-bound run (about 3 minutes)")
     parser.add_argument("--rate-only", action="store_true", help="only the rate-bound run (same as --only rate)")
     parser.add_argument("--calls-only", action="store_true", help="only the calls-per-sync table (same as --only calls)")
+    parser.add_argument("--providers", nargs="*", help="calls-per-sync table for these providers only")
     args = parser.parse_args()
     if args.rate_only:
         args.only = "rate"
     if args.calls_only:
         args.only = "calls"
     if args.only in (None, "calls"):
-        print_calls()
+        print_calls(args.providers)
         print()
     if args.only in (None, "latency"):
         print("| run | records | calls | wall | lower bound | wall / bound | connector CPU | peak RSS |")
