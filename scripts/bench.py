@@ -1,9 +1,11 @@
 """Benchmarks of source-sms against the provider emulator: prints figures, asserts nothing.
 
-    python scripts/bench.py            # latency-bound and CPU-bound runs (10k and 100k records)
+    python scripts/bench.py            # calls per sync, latency-bound and CPU-bound runs (10k and 100k records)
     python scripts/bench.py --full     # adds the 1M-record CPU-bound run
     python scripts/bench.py --rate     # adds the rate-bound run, which takes about 3 minutes
     python scripts/bench.py --rate-only
+    python scripts/bench.py --calls-only [--providers smsworks]   # calls per sync against the fewest
+    python scripts/bench.py --only latency --delay-ms 150         # the latency-bound run at 150 ms
     python scripts/bench.py --only cpu --runs 5 --sizes 100000   # one part, more runs
 
 The emulator runs in a process of its own (`python -m sms_emulator`), so neither the connector nor
@@ -38,7 +40,7 @@ the raw-limit loop shares an interpreter with it. Each connector run is a fresh 
    many x limit calls in that time), both over the whole run and over its full windows only (the last
    window is partly empty once the work runs out, which is no fault of the budget), and sustained:
    k x 100 calls from the first call on, against the k x 60 s a moving window needs for them at least.
-5. Calls per sync (--calls, about two minutes; --calls-only prints this table alone): for every
+5. Calls per sync (a few minutes; --calls-only prints this table alone): for every
    provider the emulator serves and every stream of it, the calls of a full read of that stream
    alone and of an incremental read started from the state the full read saved (full-refresh streams
    are read again in full), counted in the emulator's request log, next to the fewest possible. The
@@ -517,15 +519,17 @@ def calls_per_stream(emulator: "EmulatorProcess", provider: str) -> tuple[list[C
         full_calls = len(emulator.requests())
         states = [m["state"] for m in first if m["type"] == "STATE"]
         records = sum(1 for m in first if m["type"] == "RECORD")
+        failed = any(m["type"] == "TRACE" and m["trace"]["type"] == "ERROR" for m in first)
         since = None
         if configured["streams"][0]["sync_mode"] == "incremental" and states:
             moment = _cursor_moment(states[-1], stream)
             since = moment - timedelta(days=config["provider"].get("lookback_days", LOOKBACK_DAYS.get(provider, 0))) if moment else None
         emulator.clear()
-        _command("read", folder, config, configured, [states[-1]] if states else None)
+        second = _command("read", folder, config, configured, [states[-1]] if states else None)
         incremental_calls = len(emulator.requests())
+        failed = failed or any(m["type"] == "TRACE" and m["trace"]["type"] == "ERROR" for m in second)
         rule = rules.get(name)
-        rows.append(CallRow(provider, name, full_calls, rule(truth, config, None) if rule else None, incremental_calls,
+        rows.append(CallRow(provider, name + (" (a read failed)" if failed else ""), full_calls, rule(truth, config, None) if rule else None, incremental_calls,
                             (rule(truth, config, since) if since else rule(truth, config, None)) if rule else None,
                             records, len(truth.get(name, []))))
     # One sync of every stream, as a user runs it: streams that one call answers share their fewest.
