@@ -379,8 +379,14 @@ def print_rate_bound() -> None:
 
 
 def pages(items: int, limit: int) -> int:
-    """Calls to page `items` at `limit` a page: at least one, and a page can only say 'last' by being short."""
+    """Calls to page `items` at `limit` a page where the answer says whether more follow: at least one."""
     return max(1, math.ceil(items / limit))
+
+
+def pages_until_short(items: int, limit: int) -> int:
+    """The same where only a short page says it was the last (skip/limit, no total): a full last page
+    needs one more, empty, call."""
+    return items // limit + 1
 
 
 def _smsworks_times(truth: dict) -> list[tuple[datetime, dict]]:
@@ -409,9 +415,9 @@ FEWEST: dict[str, dict[str, Any]] = {
     # (status takes one value only, so outbound alone would take five searches). Batch messages are in
     # that search: no call per batch id is needed where the search lists them.
     "smsworks": {
-        "messages": lambda t, c, since: pages(len(_sw_all(t, since)), SW_SEARCH_PAGE),
-        "inbound_messages": lambda t, c, since: pages(sum(m["status"] == "INCOMING" for m in _sw_all(t, since)), SW_SEARCH_PAGE),
-        "batches": lambda t, c, since: pages(len(_sw_all(t, since)), SW_SEARCH_PAGE),
+        "messages": lambda t, c, since: pages_until_short(len(_sw_all(t, since)), SW_SEARCH_PAGE),
+        "inbound_messages": lambda t, c, since: pages_until_short(sum(m["status"] == "INCOMING" for m in _sw_all(t, since)), SW_SEARCH_PAGE),
+        "batches": lambda t, c, since: pages_until_short(len(_sw_all(t, since)), SW_SEARCH_PAGE),
         "scheduled_messages": lambda t, c, since: 1, "credits": lambda t, c, since: 1, "account": lambda t, c, since: 1,
         # shared: streams answered by one search in a sync of all of them
         "_shared": [("messages", "inbound_messages", "batches")],
@@ -431,7 +437,7 @@ FEWEST: dict[str, dict[str, Any]] = {
         "contacts": lambda t, c, since: 1, "phone_registrations": lambda t, c, since: 1,
         "channels": lambda t, c, since: 1, "account": lambda t, c, since: 1,
         # page/size, 3,000 at most; a full last page needs one more (empty) page to show it was the last
-        "phone_numbers": lambda t, c, since: len(t["phone_numbers"]) // TYNTEC_PAGE + 1,
+        "phone_numbers": lambda t, c, since: pages_until_short(len(t["phone_numbers"]), TYNTEC_PAGE),
     },
     "powertextor": {
         # unpaged lists; groups carry no members, so contact_groups also needs the contacts list
