@@ -27,13 +27,18 @@ EXPECTED_MESSAGE_STATUSES = {
         "SENT": "sent", "DELIVERED": "delivered", "EXPIRED": "expired", "UNDELIVERABLE": "failed", "REJECTED": "failed",
         "FAILED": "failed", "INCOMING": "received", "SCHEDULED": "scheduled", "PROCESSED": "sent", "CANCELLED": "cancelled",
     },
+    "sinch": {
+        "Queued": "accepted", "Dispatched": "sent", "Delivered": "delivered", "Failed": "failed", "Rejected": "failed",
+        "Aborted": "failed", "Deleted": "failed", "Expired": "expired", "Cancelled": "cancelled", "Unknown": "sent",
+    },
     "twilio": {
         "accepted": "accepted", "queued": "accepted", "sending": "accepted", "scheduled": "scheduled", "canceled": "cancelled",
         "sent": "sent", "partially_delivered": "sent", "delivered": "delivered", "read": "delivered", "undelivered": "failed",
         "failed": "failed", "receiving": "received", "received": "received",
     },
 }
-MESSAGE_STREAMS = {"tyntec": "messages", "messagemedia": "messages", "smsworks": "messages", "twilio": "messages"}
+MESSAGE_STREAMS = {"tyntec": "messages", "messagemedia": "messages", "smsworks": "messages", "sinch": "message_statuses",
+                   "twilio": "messages"}
 EXPECTED_SENDER_ID_STATUSES = {"APPROVED": "approved", "EXPIRING": "approved", "EXPIRED": "expired", "PENDING": "pending",
                                "OPEN": "pending", "REJECTED": "rejected"}
 
