@@ -17,7 +17,7 @@ from typing import Any, Mapping, Optional
 
 import yaml
 
-from source_sms.model import PHONES, core_properties, load_models
+from source_sms.model import core_properties, load_models
 
 _PACKAGE = resources.files("source_sms")
 # libyaml's loader where PyYAML has it (as the CDK's own loader does): the same documents, parsed
@@ -67,6 +67,7 @@ def _load_schemas(provider: str) -> dict[str, Any]:
 
 def _with_core_fields(provider: str, schemas: dict[str, Any], streams: list[dict[str, Any]]) -> dict[str, Any]:
     """Add the core fields of each modelled stream to the schema it loads, so discover lists them."""
+    core_written: set[tuple[int, str]] = set()  # (schema, field): two streams may load one schema
     for stream in streams:
         model = MODELS.get((provider, stream.get("name")))
         reference = ((stream.get("schema_loader") or {}).get("schema") or {}).get("$ref", "")
@@ -78,13 +79,14 @@ def _with_core_fields(provider: str, schemas: dict[str, Any], streams: list[dict
         schema = schemas[reference.rsplit("/", 1)[1]]
         for field, definition in core_properties(model.kind).items():
             existing = schema["properties"].get(field)
-            types = (existing or {}).get("type", [])
-            if existing and field not in ("status", "provider_status") and (field in PHONES or not set(
-                    [types] if isinstance(types, str) else types) <= set(definition["type"])):
-                # A provider field of that name whose value the core field may change (tyntec's
-                # `parts` list, a number in another format) is kept as provider_<name>.
-                schema["properties"]["provider_" + field] = existing
+            if existing and field not in ("status", "provider_status") and (id(schema), field) not in core_written:
+                # The normaliser keeps a provider value that the core field of its name changes
+                # (tyntec's `parts` list, a number or a time in another format, a field another
+                # stream of the schema does not map) as provider_<name>: declared, so records hold
+                # no field their schema lacks.
+                schema["properties"].setdefault("provider_" + field, existing)
             schema["properties"][field] = definition
+            core_written.add((id(schema), field))
     return schemas
 
 

@@ -12,11 +12,15 @@ from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteMessage,
     AirbyteStateMessage,
+    AirbyteStreamStatus,
     ConfiguredAirbyteCatalog,
+    FailureType,
     Status,
     Type,
 )
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
+from airbyte_cdk.utils.stream_status_utils import as_airbyte_message as stream_status_message
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 
 from source_sms import fast_dpath
@@ -49,6 +53,8 @@ class SourceSms(ConcurrentDeclarativeSource):
             source_config=build_manifest(config),
             config_path=config_path,
         )
+        # Names of the streams this config has, seen when the CDK picks the catalog's streams.
+        self._stream_names: Optional[List[str]] = None
 
     # Legacy state shapes (an object keyed by stream, LEGACY messages) are read too: see state.py.
     @classmethod
@@ -73,12 +79,38 @@ class SourceSms(ConcurrentDeclarativeSource):
              state: Optional[List[AirbyteStateMessage]] = None) -> Iterator[AirbyteMessage]:
         _mask_encoded_credentials(config)
         normaliser = _normaliser(config, logger)
+        self._stream_names = None
         # Read timeouts get a message naming provider, endpoint and request_timeout_seconds (errors.py).
         for message in explain_messages(super().read(logger, config, catalog, state), config=config,
                                         manifest=self._source_config, labels=PROVIDER_LABELS, base_urls=DEFAULT_BASE_URLS):
             if message.type == Type.RECORD and normaliser is not None:
                 normaliser.apply(message.record.stream, message.record.data)
             yield message
+        # The CDK only marks a catalog stream it does not have INCOMPLETE and exits 0: a stale
+        # catalog (a renamed stream, another provider's catalog) would pass for a good sync. The
+        # streams that exist have been read; the sync then fails, naming what to fix.
+        names = self._stream_names if self._stream_names is not None else [s.name for s in self.streams(config)]
+        missing = [s.stream.name for s in catalog.streams if s.stream.name not in names]
+        if missing and len(missing) == len(catalog.streams):
+            # With no stream left to read the CDK emits no status for the missing ones; say INCOMPLETE too.
+            for configured in catalog.streams:
+                yield stream_status_message(configured.stream, AirbyteStreamStatus.INCOMPLETE)
+        if missing:
+            raise AirbyteTracedException(message=_missing_streams_message(missing, names, config),
+                                         failure_type=FailureType.config_error)
+
+    def _select_streams(self, streams, configured_catalog):  # type: ignore[no-untyped-def]
+        self._stream_names = [stream.name for stream in streams]
+        return super()._select_streams(streams, configured_catalog)
+
+
+def _missing_streams_message(missing: List[str], names: List[str], config: Mapping[str, Any]) -> str:
+    provider = (config.get("provider") or {}).get("name") if isinstance(config, Mapping) else None
+    label = PROVIDER_LABELS.get(provider, provider or "this config")
+    quoted = ", ".join(f"'{name}'" for name in missing)
+    return (f"The catalog names {'a stream' if len(missing) == 1 else 'streams'} that {label} does not have: {quoted}. "
+            f"Its streams are: {', '.join(names) or '(none)'}. Refresh the source schema (run discover) and "
+            f"select streams from that list; a catalog from another provider's config does not fit this one.")
 
 
 def _normaliser(config: Mapping[str, Any], logger: logging.Logger) -> Optional[Normaliser]:
