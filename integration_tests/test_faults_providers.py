@@ -22,6 +22,7 @@ import pytest
 
 from integration_tests.conftest import source_sms
 from integration_tests.fault_table import add_row
+from sms_emulator.providers.sinch import SERVICE_PLAN_ID as SINCH_PLAN
 from sms_emulator.server import Emulator
 
 
@@ -46,6 +47,8 @@ CASES = {
                      dict(method="POST", body=r'"skip": ?1000\b'), "The SMS Works", "provider.jwt_token",
                      page_size=1000, scale={"smsworks.messages": 3500}),
     "powertextor": Case("powertextor", "contacts", "ContactId", r"^/api/contacts$", {}, "Power Textor", "provider.api_key"),
+    "sinch": Case("sinch", "messages", "id", rf"^/xms/v1/{SINCH_PLAN}/batches$", dict(query=r"(^|&)page=1(&|$)"), "Sinch SMS",
+                  "provider.api_token", page_size=100, scale={"sinch.messages": 1500}),
 }
 
 TRANSIENT = {

@@ -27,8 +27,12 @@ EXPECTED_MESSAGE_STATUSES = {
         "SENT": "sent", "DELIVERED": "delivered", "EXPIRED": "expired", "UNDELIVERABLE": "failed", "REJECTED": "failed",
         "FAILED": "failed", "INCOMING": "received", "SCHEDULED": "scheduled", "PROCESSED": "sent", "CANCELLED": "cancelled",
     },
+    "sinch": {
+        "Queued": "accepted", "Dispatched": "sent", "Delivered": "delivered", "Failed": "failed", "Rejected": "failed",
+        "Aborted": "failed", "Deleted": "failed", "Expired": "expired", "Cancelled": "cancelled", "Unknown": "sent",
+    },
 }
-MESSAGE_STREAMS = {"tyntec": "messages", "messagemedia": "messages", "smsworks": "messages"}
+MESSAGE_STREAMS = {"tyntec": "messages", "messagemedia": "messages", "smsworks": "messages", "sinch": "message_statuses"}
 EXPECTED_SENDER_ID_STATUSES = {"APPROVED": "approved", "EXPIRING": "approved", "EXPIRED": "expired", "PENDING": "pending",
                                "OPEN": "pending", "REJECTED": "rejected"}
 
