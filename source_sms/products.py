@@ -4,8 +4,8 @@ The manifest skips a 403 (the shared `forbidden` filter, IGNORE), so a stream wh
 lacks gives no records and the rest of the sync goes on. The CDK logs each skipped request at INFO
 only, and closes the stream's partitions as if they had been read. ForbiddenStreams notes which
 streams met a 403 (from those log records), warns once per such stream at its end, and withholds its
-STATE messages: an incremental stream must not save a cursor over windows it could not read, or the
-history would be skipped once the key gets the product. `probe_products` is check's log of which
+cursor STATE messages: an incremental stream must not save a cursor over windows it could not read,
+or the history would be skipped once the key gets the product. `probe_products` is check's log of which
 products the key has: one cheap read-only call per product, declared in each provider's fragment.
 """
 
@@ -57,7 +57,9 @@ class ForbiddenStreams(logging.Handler):
         # A partition's 403 is logged while it is read, before the main thread sees its state or the
         # stream's end, so the count is there when either passes.
         if message.type == Type.STATE and message.state.stream is not None:
-            if message.state.stream.stream_descriptor.name in self.skipped:
+            # Only a cursor could claim unread data; a full refresh's marker state goes out (it lets a
+            # destination commit the records the stream did read).
+            if message.state.stream.stream_descriptor.name in self.skipped and not _no_cursor(message):
                 return
         elif (message.type == Type.TRACE and message.trace.stream_status is not None
               and message.trace.stream_status.status == AirbyteStreamStatus.COMPLETE):
@@ -74,6 +76,12 @@ class ForbiddenStreams(logging.Handler):
         return (f"Stream {stream}: {label} refused access (HTTP 403) to {self.skipped[stream]} request(s), the key "
                 f"lacks {lacks}. Its records are incomplete, and its state is not saved, so the next sync reads "
                 f"it again. {how} Or deselect the stream.").replace("  ", " ")
+
+
+def _no_cursor(message: AirbyteMessage) -> bool:
+    state = message.state.stream.stream_state
+    values = state.__dict__ if hasattr(state, "__dict__") else (state or {})
+    return set(values) <= {"__ab_no_cursor_state_message"}
 
 
 def _log(level: Level, text: str) -> AirbyteMessage:
