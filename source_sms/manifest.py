@@ -48,6 +48,34 @@ PROVIDER_LABELS = {name: f.get("definitions", {}).get("parameters", {}).get("pro
 DEFAULT_BASE_URLS = {name: f["spec"]["properties"].get("base_url", {}).get("default", "") for name, f in _FRAGMENTS.items()}
 # Providers that publish no rate limit are not throttled client-side unless the user asks.
 UNLIMITED_PER_MINUTE = 1_000_000
+# Each fragment's `products:`: what a key may lack, which streams need it, how to get it, and the probe
+# `check` logs it by (docs/products.md). {provider: [{name, streams, hint, probe}]}
+PRODUCTS = {name: list(f.get("products") or []) for name, f in _FRAGMENTS.items()}
+
+
+def stream_products(provider: str) -> dict[str, list[dict[str, Any]]]:
+    """{stream name: the products it needs (any one of them for each of its requests)}."""
+    needs: dict[str, list[dict[str, Any]]] = {}
+    for product in PRODUCTS.get(provider, []):
+        for stream in product["streams"]:
+            needs.setdefault(stream, []).append(product)
+    return needs
+
+
+def _with_products(name: str, fragment: dict[str, Any]) -> None:
+    """Give each stream that needs a product `$parameters` product/product_hint (read by the 403 filter)."""
+    needs = stream_products(name)
+    streams = {stream.get("name"): stream for stream in fragment["streams"]}
+    for stream_name, products in needs.items():
+        if stream_name not in streams:
+            raise ValueError(f"providers/{name}.yaml: products names a stream it does not have: {stream_name}")
+        if stream_name in fragment["check_streams"]:
+            raise ValueError(f"providers/{name}.yaml: check stream {stream_name} must be one every key may read")
+        stream = streams[stream_name]
+        # A stream's own $parameters replace its $ref'd ones, so the provider's parameters come along.
+        stream["$parameters"] = {**fragment.get("definitions", {}).get("parameters", {}), **stream.get("$parameters", {}),
+                                 "product": " or ".join(p["name"] for p in products),
+                                 "product_hint": " ".join(p["hint"] for p in products)}
 
 
 def _load_yaml(relative: str) -> dict[str, Any]:
@@ -106,6 +134,7 @@ def _assembled() -> dict[str, Any]:
         if fragment.get("name") != name:
             raise ValueError(f"providers/{name}.yaml must declare name: {name}")
         one_of.append(fragment["spec"])
+        _with_products(name, fragment)
         manifest["definitions"][name] = fragment.get("definitions", {})
         manifest["schemas"][name] = _with_core_fields(name, _load_schemas(name), fragment["streams"])
         manifest["streams"].append(

@@ -26,6 +26,7 @@ from airbyte_cdk.sources.declarative.concurrent_declarative_source import Concur
 from source_sms import fast_dpath
 from source_sms.errors import explain_messages
 from source_sms.manifest import DEFAULT_BASE_URLS, MODELS, PROVIDER_LABELS, build_manifest
+from source_sms.products import ForbiddenStreams, probe_products
 from source_sms.model import Hasher, Normaliser
 from source_sms.state import normalise_state
 
@@ -69,6 +70,9 @@ class SourceSms(ConcurrentDeclarativeSource):
         status = super().check(logger, config)
         if status.status == Status.FAILED and status.message:
             status.message = _readable(status.message, config)
+        elif status.status == Status.SUCCEEDED:
+            # The verdict is the one call every key may make; which products the key has is only logged.
+            probe_products(self.resolved_manifest, config, logger)
         return status
 
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
@@ -80,12 +84,15 @@ class SourceSms(ConcurrentDeclarativeSource):
         _mask_encoded_credentials(config)
         normaliser = _normaliser(config, logger)
         self._stream_names = None
-        # Read timeouts get a message naming provider, endpoint and request_timeout_seconds (errors.py).
-        for message in explain_messages(super().read(logger, config, catalog, state), config=config,
-                                        manifest=self._source_config, labels=PROVIDER_LABELS, base_urls=DEFAULT_BASE_URLS):
-            if message.type == Type.RECORD and normaliser is not None:
-                normaliser.apply(message.record.stream, message.record.data)
-            yield message
+        # A 403 (a product the key lacks) is skipped by the manifest's filter; this notes the streams it hit,
+        # warns once per such stream and keeps its state from claiming data it could not read (products.py).
+        with ForbiddenStreams(config) as forbidden:
+            # Read timeouts get a message naming provider, endpoint and request_timeout_seconds (errors.py).
+            for message in explain_messages(super().read(logger, config, catalog, state), config=config,
+                                            manifest=self._source_config, labels=PROVIDER_LABELS, base_urls=DEFAULT_BASE_URLS):
+                if message.type == Type.RECORD and normaliser is not None:
+                    normaliser.apply(message.record.stream, message.record.data)
+                yield from forbidden.filter(message)
         # The CDK only marks a catalog stream it does not have INCOMPLETE and exits 0: a stale
         # catalog (a renamed stream, another provider's catalog) would pass for a good sync. The
         # streams that exist have been read; the sync then fails, naming what to fix.

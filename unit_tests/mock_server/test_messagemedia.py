@@ -255,9 +255,11 @@ class TestContacts:
         http_mocker.get(HttpRequest(CONTACTS, query_params={"pageSize": "1000"}),
                         HttpResponse(json.dumps({"uuid": "x", "type": "forbidden", "title": "Forbidden", "detail": "Disabled feature"}), 403))
 
-        output = read_stream(config(), "contacts", expecting_exception=True)
+        output = read_stream(config(), "contacts")
 
-        assert any("refused access (HTTP 403)" in e.trace.error.message for e in output.errors)
+        assert output.records == [] and not output.errors
+        assert any(m.log.level.name == "WARN" and "refused access (HTTP 403)" in m.log.message and "the Contacts API" in m.log.message
+                   for m in output.logs)
 
 
 class TestContactLists:
