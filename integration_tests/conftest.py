@@ -82,3 +82,18 @@ def numbers_emulator():
     server = Emulator(seed=5, scale={"tyntec.phone_numbers": NUMBERS}).start()
     yield server
     server.stop()
+
+
+# Figures a test measured (not pass/fail), printed once at the end of the session.
+_REPORT: list[str] = []
+
+
+def report(line: str) -> None:
+    _REPORT.append(line)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _REPORT:
+        terminalreporter.section("source-sms figures")
+        for line in _REPORT:
+            terminalreporter.write_line(line)

@@ -62,9 +62,14 @@ class Tyntec(ProviderApp):
                 "requestId": fake.uuid(), "status": fake.choice(["SUCCESSFUL", "SUCCESSFUL", "PENDING", "FAILED"]),
             })
         self.phone_numbers = []
+        owned: set[str] = set()  # an account holds a number once: at tens of thousands, draws collide
         for i in range(self.count("phone_numbers", 40)):
             registration = self.registrations[i % len(self.registrations)] if self.registrations else {}
-            self.phone_numbers.append({"phoneNumber": fake.msisdn(), **{k: registration.get(k) for k in
+            number = fake.msisdn()
+            while number in owned:
+                number = fake.msisdn()
+            owned.add(number)
+            self.phone_numbers.append({"phoneNumber": number, **{k: registration.get(k) for k in
                                        ("accountId", "contactId", "friendlyName", "requestId", "status")}})
         self.messages: dict[str, dict[str, Any]] = {}
         for _ in range(self.count("messages", 30)):
