@@ -171,7 +171,7 @@ def test_the_salt_changes_every_hash_and_bodies_are_hashed_on_request() -> None:
     assert HEX64.match(one["body"]) and one["content"] == one["body"] and "123456" not in str(one)
 
 
-def test_the_readme_tables_match_the_provider_models() -> None:
+def test_the_data_model_page_tables_match_the_provider_models() -> None:
     from source_sms import model_docs
 
     assert model_docs.main(["--check"]) == 0, "run: python -m source_sms.model_docs"
