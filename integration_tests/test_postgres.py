@@ -1,13 +1,15 @@
 """PyAirbyte loads every stream of every provider into a real PostgreSQL server (PostgresCache).
 
-Row counts equal the emulator's truth, and every value arrives as source-sms emitted it, except the
-numeric-looking strings that PyAirbyte 0.71.3's SQL loader changes on its own: it reads its JSONL
-files back with ``pandas.read_json``, which infers a column's type from its values and ignores the
-stream's schema, so ``"+4915596063364"`` becomes the number 4915596063364 (``'4915596063364.0'``
-where the column also holds nulls) before it reaches a VARCHAR column. The connector cannot prevent
-that without changing the values it emits; ``test_pyairbyte_keeps_numeric_looking_strings`` is a
-strict expected failure that will pass, and so fail, once PyAirbyte loads them as they are.
-DuckDB's cache loads the same files with DuckDB's own JSON reader and keeps them (docs/warehouses.md).
+Row counts equal the emulator's truth, and every value arrives as source-sms handed it to PyAirbyte
+(recorded on the way), except what PyAirbyte 0.71.3's SQL loader changes on its own: it reads its
+JSONL files back with ``pandas.read_json``, which infers types from the values and ignores the
+stream's schema. A numeric-looking string such as ``"+4915596063364"`` becomes a number
+(``'4915596063364.0'`` in a column that also holds nulls) before it reaches its VARCHAR column, and a
+date-named column's text (tyntec's ``timestamp``) comes back in pandas' date format. The connector
+cannot prevent either without changing the values it emits. ``test_pyairbyte_keeps_strings_exactly``
+is a strict expected failure: it passes, and so fails, once PyAirbyte loads them as they are. DuckDB's
+cache loads the same files with DuckDB's own JSON reader and keeps them, which
+``test_duckdb_keeps_the_strings_postgres_rewrites`` shows (docs/warehouses.md).
 
 Runs in the demo virtualenv (``make test`` runs it there); skipped elsewhere. The server is private,
 on a free loopback port (integration_tests/postgres_server.py).
@@ -31,7 +33,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")  # no telemetry
 ab = pytest.importorskip("airbyte", reason="PyAirbyte is installed in the demo virtualenv only (make test runs it there)")
 
 import sqlalchemy  # noqa: E402
-from airbyte.caches import PostgresCache  # noqa: E402
+from airbyte.caches import DuckDBCache, PostgresCache  # noqa: E402
 
 from integration_tests.conftest import COMMAND  # noqa: E402
 from integration_tests.postgres_server import postgres  # noqa: E402,F401  (the session fixture)
@@ -56,6 +58,17 @@ def recording(command: str, path: Path) -> str:
     return str(wrapper)
 
 
+def recorded(path: Path) -> tuple[list[dict], dict[str, list[dict]]]:
+    """The discovered streams and, per stream, the records in a recording."""
+    messages = [json.loads(line) for line in path.read_text().splitlines() if line.startswith("{")]
+    streams = [m for m in messages if m["type"] == "CATALOG"][-1]["catalog"]["streams"]
+    records: dict[str, list[dict]] = {s["name"]: [] for s in streams}
+    for message in messages:
+        if message["type"] == "RECORD":
+            records[message["record"]["stream"]].append(message["record"]["data"])
+    return streams, records
+
+
 @pytest.fixture(scope="module")
 def loaded(emulator, postgres, tmp_path_factory):
     """Per provider: the records source-sms handed PyAirbyte, and what PostgreSQL then holds."""
@@ -72,12 +85,7 @@ def loaded(emulator, postgres, tmp_path_factory):
                                   password=postgres.password, database=postgres.database,
                                   schema_name=provider, cache_dir=tmp / "cache")
             source.read(cache=cache, force_full_refresh=True)
-            messages = [json.loads(line) for line in output.read_text().splitlines() if line.startswith("{")]
-            streams = [m for m in messages if m["type"] == "CATALOG"][-1]["catalog"]["streams"]
-            records: dict[str, list] = {s["name"]: [] for s in streams}
-            for message in messages:
-                if message["type"] == "RECORD":
-                    records[message["record"]["stream"]].append(message["record"]["data"])
+            streams, records = recorded(output)
             tables = {}
             with cache.get_sql_engine().connect() as connection:
                 for stream in streams:
@@ -195,10 +203,12 @@ def test_values_arrive_as_source_sms_emitted_them_but_for_pandas_inference(loade
 
 
 # Values source-sms emits right that PyAirbyte's loader rewrites: phone numbers as + and digits
-# (read as numbers) and tyntec's RFC 3339 `timestamp` text (read as a date, written back as
+# (read as numbers), an id with leading zeros (SMS Works batch ids such as '0120060' → '120060', part
+# of the batches' primary key) and tyntec's RFC 3339 `timestamp` text (read as a date, written back as
 # '2026-03-23 00:14:13.039+00').
 REWRITTEN = [("tyntec", "messages", "to"), ("messagemedia", "messages", "to"), ("smsworks", "messages", "to"),
-             ("powertextor", "contacts", "phone_number"), ("tyntec", "message_events", "timestamp")]
+             ("powertextor", "contacts", "phone_number"), ("smsworks", "batches", "batchid"),
+             ("tyntec", "message_events", "timestamp")]
 
 
 @pytest.mark.parametrize(("provider", "stream", "field"), [r for r in REWRITTEN if r[0] in PROVIDERS])
@@ -210,3 +220,22 @@ def test_pyairbyte_keeps_strings_exactly(loaded, provider, stream, field):
     emitted = sorted(r[field] for r in run["records"][stream] if r.get(field) is not None)
     assert emitted and all(isinstance(v, str) for v in emitted)
     assert sorted(row[field.lower()] for row in run["tables"][stream] if row[field.lower()] is not None) == emitted
+
+
+@pytest.mark.parametrize("provider", sorted({r[0] for r in REWRITTEN} & set(PROVIDERS)))
+def test_duckdb_keeps_the_strings_postgres_rewrites(emulator, provider, tmp_path):
+    """The same values through PyAirbyte's DuckDB cache, which loads its JSONL with DuckDB's own
+    reader and the schema's column types: they arrive exactly as source-sms emitted them."""
+    fields = [(stream, field) for p, stream, field in REWRITTEN if p == provider]
+    output = tmp_path / "source-sms-output.jsonl"
+    source = ab.get_source("source-sms", config=emulator.config(provider), local_executable=recording(COMMAND, output))
+    source.select_streams(sorted({stream for stream, _ in fields}))
+    cache = DuckDBCache(db_path=tmp_path / "sms.duckdb", schema_name=provider)
+    source.read(cache=cache, force_full_refresh=True)
+    records = recorded(output)[1]
+    with cache.get_sql_engine().connect() as connection:
+        for stream, field in fields:
+            emitted = sorted(r[field] for r in records[stream] if r.get(field) is not None)
+            stored = sorted(value for (value,) in connection.execute(sqlalchemy.text(
+                f'SELECT "{field.lower()}" FROM "{provider}"."{stream}"')) if value is not None)
+            assert emitted and stored == emitted, f"{stream}.{field}"
