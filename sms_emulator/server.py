@@ -5,6 +5,7 @@ Control endpoints (not part of any provider's API):
   GET    /_emulator/requests             every request served so far: method, provider, path, query, body
   DELETE /_emulator/requests             forget them
   GET    /_emulator/config/<provider>    a connector config for that provider pointing here
+                                         (?key=limited: with a valid key that lacks some products)
   GET    /_emulator/truth/<provider>     the records a full read must return, per stream
   POST   /_emulator/faults               add a fault rule (JSON, see Fault)
   DELETE /_emulator/faults               clear all fault rules
@@ -210,9 +211,10 @@ class Emulator:
     def base_url(self, provider: str) -> str:
         return f"{self.url}/{provider}"
 
-    def config(self, provider: str) -> dict[str, Any]:
+    def config(self, provider: str, key: str = "full") -> dict[str, Any]:
+        """``key``: ``full`` (every product) or ``limited`` (a valid key that lacks app.LIMITED_PRODUCTS)."""
         app = self.apps[provider]
-        return {"provider": {"name": provider, **app.credentials(), "base_url": self.base_url(provider), **app.hints()},
+        return {"provider": {"name": provider, **app.credentials(key), "base_url": self.base_url(provider), **app.hints()},
                 "start_date": EMULATOR_START_DATE}
 
     # -- faults and logs -----------------------------------------------------------------------
@@ -290,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
         mount = segments[1] if len(segments) > 1 else ""
         rest = "/" + segments[2] if len(segments) > 2 else "/"
         if mount == "_emulator":
-            return self._send(*self._control(method, rest, body))
+            return self._send(*self._control(method, rest, body, parse_qs(parts.query)))
         app = self.emulator.apps.get(mount)
         if app is None:
             return self._send(404, {}, {"message": f"no provider mounted at /{mount}"})
@@ -324,6 +326,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(*app.unauthorized())
         if route is None:
             return self._send(*app.not_found(rest))
+        if not app.allows(request, route.product):
+            return self._send(*app.forbidden(route.product))
         status, headers, answer = route.handler(request, **found.groupdict())
         if fault and fault.kind == "empty" and status == 200:
             answer = app.empty_page(answer)
@@ -332,7 +336,7 @@ class _Handler(BaseHTTPRequestHandler):
             app.arrive(rest, fault.count)
         return self._send(status, headers, answer)
 
-    def _control(self, method: str, path: str, body: bytes) -> Response:
+    def _control(self, method: str, path: str, body: bytes, query: Optional[dict[str, list[str]]] = None) -> Response:
         emulator = self.emulator
         if path == "/health":
             return 200, {}, {"ok": True, "providers": sorted(emulator.apps)}
@@ -374,7 +378,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return 400, {}, {"message": f"bad message request: {problem}"}
             return 201, {}, added
         if path.startswith("/config/") and name in emulator.apps:
-            return 200, {}, emulator.config(name)
+            key = (query or {}).get("key", ["full"])[0]
+            if key not in ("full", "limited"):
+                return 400, {}, {"message": f"key must be full or limited, not {key!r}"}
+            return 200, {}, emulator.config(name, key)
         if path.startswith("/truth/") and name in emulator.apps:
             return 200, {}, emulator.apps[name].truth()
         return 404, {}, {"message": f"unknown control path {path}"}

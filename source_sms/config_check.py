@@ -69,6 +69,13 @@ def config_errors(config: Any, spec: Mapping[str, Any]) -> list[str]:
             and not privacy.get("salt"):
         errors.append("privacy.salt is required when privacy.hash_phone_numbers or privacy.hash_message_bodies "
                       "is on: set a secret of at least 16 characters and keep it stable.")
+    # The spec leaves privacy open (additionalProperties: true, an acceptance rule), but a misspelt
+    # option there would silently leave hashing off: name it.
+    privacy_options = spec["properties"].get("privacy", {}).get("properties", {})
+    if isinstance(privacy, Mapping):
+        for key in sorted(set(privacy) - set(privacy_options), key=str):
+            errors.append(f"privacy.{key} is not a privacy option; the options are {', '.join(privacy_options)}. "
+                          f"Check its spelling: a misspelt option leaves that hashing off.")
     provider = config.get("provider")
     if provider is None:
         errors.append(f"provider is required: an object with name (one of {names}) and that provider's credentials.")

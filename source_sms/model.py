@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
-# The core fields of each kind of record, in the order the README documents them.
+# The core fields of each kind of record, in the order docs/data-model.md documents them.
 KINDS: dict[str, tuple[str, ...]] = {
     "message": ("message_id", "direction", "from", "to", "body", "status", "provider_status", "error_code",
                 "error_reason", "parts", "price", "currency", "created_at", "scheduled_at", "sent_at",
@@ -57,7 +57,7 @@ DESCRIPTIONS = {
     "from": "Sender: a phone number as + and digits, or an alphanumeric sender id as sent.",
     "to": "Recipient phone number as + and digits.",
     "body": "Message text, where the API returns it.",
-    "status": "Normalised status; see the README's status mapping.",
+    "status": "Normalised status; see the status mapping in docs/data-model.md.",
     "provider_status": "The provider's own status value, unchanged.",
     "error_code": "The provider's error code for a failed or expired message.",
     "error_reason": "The provider's error text for a failed or expired message.",

@@ -1,7 +1,7 @@
-"""The README's data-model tables, made from the providers' `model:` sections so they cannot drift.
+"""docs/data-model.md's tables, made from the providers' `model:` sections so they cannot drift.
 
-    python -m source_sms.model_docs          # rewrite the tables in README.md
-    python -m source_sms.model_docs --check  # exit 1 if README.md is out of date (a unit test does this)
+    python -m source_sms.model_docs          # rewrite the tables in docs/data-model.md
+    python -m source_sms.model_docs --check  # exit 1 if docs/data-model.md is out of date (a unit test does this)
 """
 
 from __future__ import annotations
@@ -75,17 +75,17 @@ def markdown() -> str:
 
 
 def main(argv: list[str]) -> int:
-    readme = Path(__file__).resolve().parent.parent / "README.md"
-    text = readme.read_text(encoding="utf-8")
+    page = Path(__file__).resolve().parent.parent / "docs" / "data-model.md"
+    text = page.read_text(encoding="utf-8")
     before, rest = text.split(START, 1)
     _, after = rest.split(END, 1)
     updated = before + markdown() + after
     if "--check" in argv:
         if updated != text:
-            print("README.md's data-model tables are out of date: run python -m source_sms.model_docs", file=sys.stderr)
+            print("docs/data-model.md's tables are out of date: run python -m source_sms.model_docs", file=sys.stderr)
             return 1
         return 0
-    readme.write_text(updated, encoding="utf-8")
+    page.write_text(updated, encoding="utf-8")
     return 0
 
 

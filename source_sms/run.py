@@ -31,7 +31,7 @@ import orjson
 
 from source_sms.config_check import config_errors
 from source_sms.manifest import build_manifest, connection_specification
-from source_sms.source import SourceSms
+from source_sms.source import MissingStreams, SourceSms
 from source_sms.state import state_problems
 
 
@@ -89,7 +89,12 @@ def run(args: Optional[List[str]] = None) -> None:
             _print(_trace_error("Invalid state: " + " ".join(errors), FailureType.config_error))
             sys.exit(1)
     source = SourceSms(catalog=catalog, config=config, state=state, config_path=config_path)
-    launch(source, args)
+    try:
+        launch(source, args)
+    except MissingStreams as error:
+        # The trace the CDK's excepthook would print, and exit 1, also when run() is called in process.
+        error.emit_message()
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -195,7 +195,7 @@ def test_a_twilio_message_gets_its_direction_sign_and_dates_in_the_core_form() -
     assert (inbound["direction"], inbound["status"], inbound["price"], inbound["error_code"]) == ("inbound", "received", None, None)
 
 
-def test_the_readme_tables_match_the_provider_models() -> None:
+def test_the_data_model_page_tables_match_the_provider_models() -> None:
     from source_sms import model_docs
 
     assert model_docs.main(["--check"]) == 0, "run: python -m source_sms.model_docs"
