@@ -221,7 +221,8 @@ class Twilio(ProviderApp):
         return {k: v for k, v in message.items() if not k.startswith("_")}
 
     # -- protocol ------------------------------------------------------------------------------
-    def credentials(self) -> dict[str, Any]:
+    def credentials(self, key: str = "full") -> dict[str, Any]:
+        # No limited key: the emulated Twilio account declares no products (LIMITED_PRODUCTS is empty).
         return {"account_sid": ACCOUNT_SID, "authentication": {"auth_type": "auth_token", "auth_token": AUTH_TOKEN}}
 
     def authorized(self, request: Request) -> bool:
