@@ -17,16 +17,18 @@ from integration_tests.conftest import report
 from sms_emulator.server import Chaos, Emulator
 
 # The streams that page, per provider, at sizes that take several pages each (page sizes: tyntec 3,000,
-# MessageMedia reports 100 and contacts 1,000, SMS Works searches 1,000, Sinch lists 100).
+# MessageMedia reports 100 and contacts 1,000, SMS Works searches 1,000, Sinch lists 100, Twilio 1,000).
 PAGED = {
     "tyntec": ["phone_numbers", "contacts"],
     "messagemedia": ["messages", "contacts"],
     "smsworks": ["messages", "inbound_messages"],
     "sinch": ["messages", "message_statuses", "inbound_messages"],
+    "twilio": ["messages", "phone_numbers"],
 }
 SCALE = {"tyntec.phone_numbers": 45000, "tyntec.contacts": 6000, "messagemedia.messages": 20000,
          "messagemedia.contacts": 12000, "smsworks.messages": 20000,
-         "sinch.messages": 1500, "sinch.inbound_messages": 1000}
+         "sinch.messages": 1500, "sinch.inbound_messages": 1000,
+         "twilio.messages": 12000, "twilio.phone_numbers": 2500}
 # Seed 15 draws a fault for the second request already, so a provider with few pages meets one too.
 RATE, SEED = 0.05, 15
 
