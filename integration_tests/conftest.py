@@ -103,6 +103,19 @@ def connector_image_override(connector_image) -> str:
     return connector_image.tag
 
 
+@pytest.fixture
+def read_from_streams(read_from_streams, request):
+    # airbyte-cdk's image read test skips unless `--read-from-streams` is given; in the image
+    # tests read every stream (the emulator has them all), elsewhere keep what the option says.
+    return "all" if request.node.get_closest_marker("image_tests") else read_from_streams
+
+
+@pytest.fixture
+def read_scenarios(read_scenarios, request):
+    # Likewise its scenario filter keeps only configs named config/valid_config; ours are per provider.
+    return "all" if request.node.get_closest_marker("image_tests") else read_scenarios
+
+
 def pytest_terminal_summary(terminalreporter):
     for line in dict.fromkeys(docker_image.REPORT):
         terminalreporter.write_line(line, bold=True)
