@@ -69,9 +69,10 @@ def engine() -> str:
     docker = next((c for c in clients if _builds_with_buildkit(c)), None)
     if docker is None:
         unavailable(f"no docker client here builds with BuildKit ({', '.join(clients)}: install buildx, or Debian's docker.io)")
-    info = subprocess.run([docker, "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True, timeout=60)
+    info = subprocess.run([docker, "version"], capture_output=True, text=True, timeout=60)
     if info.returncode:
-        unavailable(f"no Docker engine answers (`docker info`: {info.stderr.strip().splitlines()[-1:] or ['no output']})")
+        said = (info.stderr.strip().splitlines() or ["no output"])[-1]
+        unavailable(f"no Docker engine answers (`docker version`: {said})")
     return docker
 
 
