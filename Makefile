@@ -38,15 +38,15 @@ demo: $(DEMO_VENV)/.installed
 	$(DEMO_VENV)/bin/python scripts/demo.py
 
 # Everything in the test virtualenv (where test_pyairbyte.py skips itself), then the PyAirbyte
-# run in the demo virtualenv: every stream of every provider into DuckDB, counts against the emulator.
+# run in the demo virtualenv: every stream of every provider into DuckDB and into PostgreSQL.
 # The image tests (integration_tests/test_image.py) need a Docker engine: without one they skip and
 # the run's last lines say why (scripts/docker/engine.sh starts one; .ci/run does, and CI=true
 # makes a skip a failure). The tools virtualenv holds Poetry, for the test that the lock is current.
 test: $(VENV)/.installed $(DEMO_VENV)/.installed $(TOOLS_VENV)/.installed
 	$(VENV)/bin/python -m pytest -q
-	$(DEMO_VENV)/bin/python -m pytest -q integration_tests/test_pyairbyte.py
+	$(DEMO_VENV)/bin/python -m pytest -q integration_tests/test_pyairbyte.py integration_tests/test_postgres.py
 
-# Figures, not pass/fail: see the README's performance section. `make bench BENCH_ARGS=--rate` adds the
+# Figures, not pass/fail: see docs/performance.md. `make bench BENCH_ARGS=--rate` adds the
 # rate-bound run (about 3 minutes at the real 100 calls / 60 s); `make bench-rate` runs only that one.
 bench: $(VENV)/.installed
 	$(VENV)/bin/python scripts/bench.py $(BENCH_ARGS)

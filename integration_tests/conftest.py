@@ -84,6 +84,24 @@ def numbers_emulator():
     server.stop()
 
 
+# Figures a test measured (not pass/fail), printed once at the end of the session.
+_REPORT: list[str] = []
+
+
+def report(line: str) -> None:
+    _REPORT.append(line)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _REPORT:
+        terminalreporter.section("source-sms figures")
+        for line in _REPORT:
+            terminalreporter.write_line(line)
+    # The image tests' lines (integration_tests/docker_image.py): size, build time, or why they did not run.
+    for line in dict.fromkeys(docker_image.REPORT):
+        terminalreporter.write_line(line, bold=True)
+
+
 # -- The Docker image (test_image*.py, and airbyte-cdk's standard `image_tests`) -----------------
 from integration_tests import docker_image  # noqa: E402
 
@@ -114,11 +132,6 @@ def read_from_streams(read_from_streams, request):
 def read_scenarios(read_scenarios, request):
     # Likewise its scenario filter keeps only configs named config/valid_config; ours are per provider.
     return "all" if request.node.get_closest_marker("image_tests") else read_scenarios
-
-
-def pytest_terminal_summary(terminalreporter):
-    for line in dict.fromkeys(docker_image.REPORT):
-        terminalreporter.write_line(line, bold=True)
 
 
 # Compares the image's spec with the one published in Airbyte's connector registry: that is a

@@ -36,7 +36,7 @@ def test_read_with_a_catalog_naming_an_unknown_stream_fails_cleanly(emulator, ru
 def test_secrets_never_appear_in_any_output_even_on_failure(emulator, run):
     config = emulator.config("tyntec")
     secret = config["provider"]["api_key"]
-    emulator.add_fault(provider="tyntec", path="provisioning", status=500, times=-1)
+    emulator.add_fault(provider="tyntec", path="ip/restriction", status=500, times=-1)
     try:
         result = run("check", config=config, extra=("--debug",))
     finally:

@@ -70,7 +70,18 @@ def test_retry_after_is_honoured(read_numbers):
     assert not errors(result)
 
 
-@pytest.mark.parametrize("status, words", [(401, "rejected the credentials (HTTP 401)"), (403, "refused access (HTTP 403)")])
+def test_a_permanent_403_mid_read_skips_the_rest_of_the_stream_with_a_warning_and_keeps_what_was_read(read_numbers):
+    # A product the key lacks (docs/products.md): not retried, not fatal, named in one warning.
+    result, requests = read_numbers(kind="status", status=403, times=-1)
+    add_row("403 (permanent)", "tyntec", "phone_numbers", len(requests) - 2, NUMBERS, delivered(result), "stream ended with a warning")
+    assert not errors(result)
+    warnings = [m["log"]["message"] for m in result.of_type("LOG") if m["log"]["level"] == "WARN"]
+    assert any(w.startswith("Stream phone_numbers: tyntec refused access (HTTP 403)") and "BYON" in w for w in warnings), warnings
+    assert len(requests) == 2, "a permanent fault is not retried"
+    assert len(delivered(result)) == 3000, "the first page was emitted"
+
+
+@pytest.mark.parametrize("status, words", [(401, "rejected the credentials (HTTP 401)")])
 def test_a_permanent_auth_fault_mid_read_stops_with_a_clear_message_and_keeps_what_was_read(read_numbers, status, words):
     result, requests = read_numbers(kind="status", status=status, times=-1)
     messages = errors(result)

@@ -4,6 +4,7 @@
 - The SMS Works `messages`: 3,500 messages in 30-day windows of POST searches paged by `skip`/`limit`
   1,000 in the JSON body: the fault hits the first search with `skip: 1000` (a second page).
 - Power Textor `contacts`: the API has no paging (one GET), so the fault hits that one request.
+- Twilio `phone_numbers`: 1,500 numbers, pages of 1,000 (next_page_uri with a PageToken): the fault hits page 2.
 
 A representative subset of faults per provider (429 with Retry-After, 503, connection reset, a 200
 with an HTML body, and a permanent 401), with `max_retries: 2`. Transient faults: every record of
@@ -22,6 +23,8 @@ import pytest
 
 from integration_tests.conftest import source_sms
 from integration_tests.fault_table import add_row
+from sms_emulator.providers.sinch import SERVICE_PLAN_ID as SINCH_PLAN
+from sms_emulator.providers.twilio import ACCOUNT_SID as TWILIO_ACCOUNT
 from sms_emulator.server import Emulator
 
 
@@ -46,6 +49,11 @@ CASES = {
                      dict(method="POST", body=r'"skip": ?1000\b'), "The SMS Works", "provider.jwt_token",
                      page_size=1000, scale={"smsworks.messages": 3500}),
     "powertextor": Case("powertextor", "contacts", "ContactId", r"^/api/contacts$", {}, "Power Textor", "provider.api_key"),
+    "sinch": Case("sinch", "messages", "id", rf"^/xms/v1/{SINCH_PLAN}/batches$", dict(query=r"(^|&)page=1(&|$)"), "Sinch SMS",
+                  "provider.api_token", page_size=100, scale={"sinch.messages": 1500}),
+    "twilio": Case("twilio", "phone_numbers", "sid", rf"^/2010-04-01/Accounts/{TWILIO_ACCOUNT}/IncomingPhoneNumbers.json$",
+                   dict(query=r"(^|&)PageToken="), "Twilio", "provider.authentication",
+                   page_size=1000, scale={"twilio.phone_numbers": 1500}),
 }
 
 TRANSIENT = {
@@ -112,6 +120,7 @@ def test_the_scaled_streams_really_page(big_emulator, baseline):
     assert len(expected(big_emulator, CASES["messagemedia"])) == 1500 and baseline["messagemedia"] == 2
     assert baseline["smsworks"] > 3, "several windows, at least one of two pages"
     assert baseline["powertextor"] == 1
+    assert len(expected(big_emulator, CASES["twilio"])) == 1500 and baseline["twilio"] == 2
 
 
 @pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())

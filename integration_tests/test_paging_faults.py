@@ -12,7 +12,7 @@ One case per paging style, each compared with the emulator's ground truth taken 
 
 `shift`: after the first page is served, N new items arrive at the head of the list (what an API that
 lists newest first does). `empty`: page 2 comes back with the API's normal shape but no items.
-The README's "Data that changes during a read" section states the outcomes these tests pin down.
+docs/sync-modes.md, "Data that changes during a read", states the outcomes these tests pin down.
 """
 
 from __future__ import annotations

@@ -47,19 +47,19 @@ def test_pyairbyte_loads_every_stream_with_the_emulators_row_counts(emulator, pr
 def test_the_readmes_example_sql_counts_delivered_and_failed_per_provider(emulator, tmp_path):
     """docs/examples/delivered_vs_failed_per_day.sql over the three providers with messages, in one
     DuckDB file, against the emulator's raw statuses mapped by the hand-written tables of test_model."""
-    from unit_tests.test_model import EXPECTED_MESSAGE_STATUSES
+    from unit_tests.test_model import EXPECTED_MESSAGE_STATUSES, MESSAGE_STREAMS
 
     db_path = tmp_path / "sms.duckdb"
     expected = {}
-    for provider in ("tyntec", "messagemedia", "smsworks"):
+    for provider in ("tyntec", "messagemedia", "smsworks", "sinch", "twilio"):
         source = ab.get_source("source-sms", config=emulator.config(provider), local_executable=COMMAND)
-        source.select_streams(["messages"])
+        source.select_streams([MESSAGE_STREAMS[provider]])
         cache = DuckDBCache(db_path=db_path, schema_name=provider)
         source.read(cache=cache, force_full_refresh=True)
         table = {raw.lower(): status for raw, status in EXPECTED_MESSAGE_STATUSES[provider].items()}
-        mapped = [(table[m["status"].lower()], m.get("direction", "outbound")) for m in emulator.apps[provider].truth()["messages"]]
+        mapped = [(table[m["status"].lower()], m.get("direction", "outbound")) for m in emulator.apps[provider].truth()[MESSAGE_STREAMS[provider]]]
         # An inbound message is `received` unless the provider says it failed (README, one data model).
-        statuses = [s if d == "outbound" or s in ("failed", "expired", "cancelled") else "received" for s, d in mapped]
+        statuses = [s if d.startswith("outbound") or s in ("failed", "expired", "cancelled") else "received" for s, d in mapped]
         expected[provider] = (statuses.count("delivered"), statuses.count("failed"))
 
     query = (Path(__file__).resolve().parent.parent / "docs" / "examples" / "delivered_vs_failed_per_day.sql").read_text()

@@ -16,6 +16,7 @@ import pytest
 
 from integration_tests.conftest import full_catalog
 from sms_emulator.providers import REGISTRY
+from source_sms.manifest import BASIC_AUTH
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +28,30 @@ def spec_options(tmp_path_factory) -> dict[str, dict[str, Any]]:
     return {option["properties"]["name"]["const"]: option for option in options}
 
 
+def secret_paths(schema: dict[str, Any], prefix: str = "") -> set[str]:
+    """Dotted paths of every airbyte_secret field, nested objects and oneOf branches included."""
+    paths = set()
+    for name, field in schema.get("properties", {}).items():
+        if field.get("airbyte_secret"):
+            paths.add(prefix + name)
+        for branch in [field, *field.get("oneOf", [])]:
+            paths |= secret_paths(branch, f"{prefix}{name}.") if branch.get("properties") else set()
+    return paths
+
+
+def at(config: dict[str, Any], dotted: str) -> Any:
+    for key in dotted.split("."):
+        config = config.get(key) if isinstance(config, dict) else None
+    return config
+
+
 def credentials(option: dict[str, Any], provider_config: dict[str, Any]) -> set[str]:
-    secret_fields = [name for name, field in option["properties"].items() if field.get("airbyte_secret")]
+    secret_fields = secret_paths(option)
     assert secret_fields, "every provider has at least one airbyte_secret field"
-    values = {str(provider_config[name]) for name in secret_fields if provider_config.get(name)}
-    if {"api_key", "api_secret"} <= set(provider_config):  # Basic auth
-        pair = f"{provider_config['api_key']}:{provider_config['api_secret']}".encode()
-        values.add(base64.b64encode(pair).decode())
+    values = {str(at(provider_config, name)) for name in secret_fields if at(provider_config, name)}
+    for user, password in BASIC_AUTH[provider_config["name"]]:  # Basic auth: base64(user:password) on the wire
+        if at(provider_config, user) and at(provider_config, password):
+            values.add(base64.b64encode(f"{at(provider_config, user)}:{at(provider_config, password)}".encode()).decode())
     # A token may be sent without (or with another) scheme word: its body alone is a credential too.
     values |= {re.sub(r"^(JWT|Bearer|Basic)\s+", "", v, flags=re.I) for v in values}
     assert all(len(v) >= 16 for v in values), "short secrets would make the test (and the CDK's masking) meaningless"

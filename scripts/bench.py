@@ -1,9 +1,11 @@
 """Benchmarks of source-sms against the provider emulator: prints figures, asserts nothing.
 
-    python scripts/bench.py            # latency-bound and CPU-bound runs (10k and 100k records)
+    python scripts/bench.py            # calls per sync, latency-bound and CPU-bound runs (10k and 100k records)
     python scripts/bench.py --full     # adds the 1M-record CPU-bound run
     python scripts/bench.py --rate     # adds the rate-bound run, which takes about 3 minutes
     python scripts/bench.py --rate-only
+    python scripts/bench.py --calls-only [--providers smsworks]   # calls per sync against the fewest
+    python scripts/bench.py --only latency --delay-ms 150         # the latency-bound run at 150 ms
     python scripts/bench.py --only cpu --runs 5 --sizes 100000   # one part, more runs
 
 The emulator runs in a process of its own (`python -m sms_emulator`), so neither the connector nor
@@ -38,6 +40,15 @@ the raw-limit loop shares an interpreter with it. Each connector run is a fresh 
    many x limit calls in that time), both over the whole run and over its full windows only (the last
    window is partly empty once the work runs out, which is no fault of the budget), and sustained:
    k x 100 calls from the first call on, against the k x 60 s a moving window needs for them at least.
+5. Calls per sync (a few minutes; --calls-only prints this table alone): for every
+   provider the emulator serves and every stream of it, the calls of a full read of that stream
+   alone and of an incremental read started from the state the full read saved (full-refresh streams
+   are read again in full), counted in the emulator's request log, next to the fewest possible. The
+   fewest are computed here from the emulator's truth and each API's documented page limits
+   (FEWEST below), never from the connector; a provider without rules there shows "?". Last, one
+   sync of all the provider's streams together (what a user runs), against its own fewest: a stream
+   that needs the data another stream already read costs nothing more there. Rate-bound time is
+   calls / the provider's documented limit per minute.
 """
 
 from __future__ import annotations
@@ -51,6 +62,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Optional
 
@@ -111,6 +123,13 @@ class EmulatorProcess:
 
     def truth(self, provider: str) -> dict[str, list[dict[str, Any]]]:
         return self._session.get(f"{self.url}/_emulator/truth/{provider}").json()
+
+    def providers(self) -> list[str]:
+        return sorted(self._configs)
+
+    def message_now(self, provider: str) -> bool:
+        """A message arrives now, where the provider has dated history (False where it has none)."""
+        return self._session.post(f"{self.url}/_emulator/messages/{provider}", json={"count": 1}).ok
 
 
 def catalog(*streams: str) -> dict:
@@ -179,8 +198,7 @@ def raw_limit(base_url: str, api_key: str, total: int) -> float:
     return total / (time.perf_counter() - started)
 
 
-def latency_bound(concurrency: int) -> None:
-    delay = 0.05
+def latency_bound(concurrency: int, delay: float = 0.05) -> None:
     scale = {"tyntec.messages": 2000, "tyntec.contacts": 50_000, "tyntec.phone_numbers": 50_000}
     with EmulatorProcess(latency_ms=delay * 1000, scale=scale) as emulator:
         config = {**emulator.config("tyntec"), "concurrency": concurrency}
@@ -351,23 +369,238 @@ def print_rate_bound() -> None:
     rate_bound()
 
 
+# -- Calls per sync ---------------------------------------------------------------------------------
+# The fewest calls each stream's data needs, from the emulator's truth and each API's documented page
+# limits (docs/providers/), never from the connector. A rule gets the provider's truth, the config and
+# `since` (None for a full read, else where an incremental read must start: the saved cursor minus the
+# lookback) and returns the calls for that stream alone. Neither SMS Works nor MessageMedia documents a
+# maximum date range for a search or report (docs/providers/), so no rule adds calls for windows.
+# A provider missing here shows "?" until its rules are added.
+
+
+def pages(items: int, limit: int) -> int:
+    """Calls to page `items` at `limit` a page where the answer says whether more follow: at least one."""
+    return max(1, math.ceil(items / limit))
+
+
+def pages_until_short(items: int, limit: int) -> int:
+    """The same where only a short page says it was the last (skip/limit, no total): a full last page
+    needs one more, empty, call."""
+    return items // limit + 1
+
+
+def _smsworks_times(truth: dict) -> list[tuple[datetime, dict]]:
+    from sms_emulator.providers.smsworks import parse_date
+    return [(parse_date(m["created"]), m) for m in truth["messages"] + truth["inbound_messages"]]
+
+
+def _since(rows: list[tuple[datetime, dict]], since: Optional[datetime]) -> list[dict]:
+    return [m for at, m in rows if since is None or at >= since]
+
+
+SW_SEARCH_PAGE, MM_REPORT_PAGE, MM_LIST_PAGE, MM_CONTACTS_PAGE, TYNTEC_PAGE = 1000, 100, 100, 1000, 3000
+
+
+def _sw_all(truth: dict, since: Optional[datetime]) -> list[dict]:
+    return _since(_smsworks_times(truth), since)
+
+
+def _mm_rows(truth: dict, since: Optional[datetime]) -> list[dict]:
+    rows = [(datetime.fromisoformat(r["timestamp"]).replace(tzinfo=timezone.utc), r) for r in truth["messages"]]
+    return _since(rows, since)
+
+
+FEWEST: dict[str, dict[str, Any]] = {
+    # One search without a status answers every message, both directions and batch members included
+    # (status takes one value only, so outbound alone would take five searches). Batch messages are in
+    # that search: no call per batch id is needed where the search lists them.
+    "smsworks": {
+        "messages": lambda t, c, since: pages_until_short(len(_sw_all(t, since)), SW_SEARCH_PAGE),
+        "inbound_messages": lambda t, c, since: pages_until_short(sum(m["status"] == "INCOMING" for m in _sw_all(t, since)), SW_SEARCH_PAGE),
+        "batches": lambda t, c, since: pages_until_short(len(_sw_all(t, since)), SW_SEARCH_PAGE),
+        "scheduled_messages": lambda t, c, since: 1, "credits": lambda t, c, since: 1, "account": lambda t, c, since: 1,
+        # shared: streams answered by one search in a sync of all of them
+        "_shared": [("messages", "inbound_messages", "batches")],
+    },
+    "messagemedia": {
+        "messages": lambda t, c, since: pages(len(_mm_rows(t, since)), MM_REPORT_PAGE),
+        "message_statuses": lambda t, c, since: len(c["provider"].get("message_ids", [])),  # by id only: no list
+        "sender_ids": lambda t, c, since: pages(len(t["sender_ids"]), MM_LIST_PAGE),
+        "phone_numbers": lambda t, c, since: pages(len(t["phone_numbers"]), MM_LIST_PAGE),
+        "contacts": lambda t, c, since: pages(len(t["contacts"]), MM_CONTACTS_PAGE),
+        "contact_lists": lambda t, c, since: pages(len(t["contact_lists"]), MM_CONTACTS_PAGE),
+    },
+    "tyntec": {
+        # status by id only (both APIs), events per conversation message id
+        "messages": lambda t, c, since: len(c["provider"].get("message_request_ids", [])) + len(c["provider"].get("conversation_message_ids", [])),
+        "message_events": lambda t, c, since: len(c["provider"].get("conversation_message_ids", [])),
+        "contacts": lambda t, c, since: 1, "phone_registrations": lambda t, c, since: 1,
+        "channels": lambda t, c, since: 1, "account": lambda t, c, since: 1,
+        # page/size, 3,000 at most; a full last page needs one more (empty) page to show it was the last
+        "phone_numbers": lambda t, c, since: pages_until_short(len(t["phone_numbers"]), TYNTEC_PAGE),
+    },
+    "powertextor": {
+        # unpaged lists; groups carry no members, so contact_groups also needs the contacts list
+        "contacts": lambda t, c, since: 1, "contact_groups": lambda t, c, since: 2, "places": lambda t, c, since: 1,
+        "_shared": [("contacts", "contact_groups")],
+    },
+}
+
+
+def provider_limit(provider: str) -> Optional[int]:
+    """The provider's requests per minute from its fragment (None where it has none)."""
+    import yaml
+
+    fragment = Path(__file__).resolve().parent.parent / "source_sms" / "providers" / f"{provider}.yaml"
+    return yaml.safe_load(fragment.read_text()).get("requests_per_minute") if fragment.exists() else None
+
+
+def _command(verb: str, folder: Path, config: dict, catalog_: Optional[dict] = None, state: Optional[list] = None) -> list[dict]:
+    (folder / "config.json").write_text(json.dumps(config))
+    args = [sys.executable, "-m", "source_sms", verb, "--config", str(folder / "config.json")]
+    if catalog_ is not None:
+        (folder / "catalog.json").write_text(json.dumps(catalog_))
+        args += ["--catalog", str(folder / "catalog.json")]
+    if state is not None:
+        (folder / "state.json").write_text(json.dumps(state))
+        args += ["--state", str(folder / "state.json")]
+    done = subprocess.run(args, capture_output=True, text=True)
+    return [orjson.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def _configured(streams: list[dict]) -> dict:
+    configured = []
+    for stream in streams:
+        incremental = "incremental" in stream.get("supported_sync_modes", [])
+        entry = {"stream": stream, "sync_mode": "incremental" if incremental else "full_refresh",
+                 "destination_sync_mode": "append_dedup" if incremental else "overwrite"}
+        if incremental:
+            entry["cursor_field"] = stream.get("default_cursor_field", [])
+            entry["primary_key"] = stream.get("source_defined_primary_key", [])
+        configured.append(entry)
+    return {"streams": configured}
+
+
+def _cursor_moment(state: dict, stream: dict) -> Optional[datetime]:
+    cursor = (stream.get("default_cursor_field") or [None])[0]
+    saved = state.get("stream", {}).get("stream_state", {}) if state else {}
+    value = saved.get(cursor) or max((s.get("cursor", {}).get(cursor, "") for s in saved.get("states", [])), default="")
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+LOOKBACK_DAYS = {"smsworks": 3, "messagemedia": 1}  # the fragments' lookback_days defaults
+
+
+@dataclass
+class CallRow:
+    provider: str
+    stream: str
+    full: int
+    full_fewest: Optional[int]
+    incremental: int
+    incremental_fewest: Optional[int]
+    records: int
+    expected: int
+
+
+def calls_per_stream(emulator: "EmulatorProcess", provider: str) -> tuple[list[CallRow], tuple[int, Optional[int]]]:
+    folder = Path(tempfile.mkdtemp())
+    config = emulator.config(provider)
+    # The account's history ends on its fixed "today", two months back or more: one message sent now
+    # makes it a live account, whose incremental sync starts a lookback before now, as a daily sync does.
+    emulator.message_now(provider)
+    truth = emulator.truth(provider)
+    rules = FEWEST.get(provider, {})
+    catalog_messages = _command("discover", folder, config)
+    streams = [m["catalog"]["streams"] for m in catalog_messages if m["type"] == "CATALOG"][0]
+    rows = []
+    for stream in streams:
+        name = stream["name"]
+        configured = _configured([stream])
+        emulator.clear()
+        first = _command("read", folder, config, configured)
+        full_calls = len(emulator.requests())
+        states = [m["state"] for m in first if m["type"] == "STATE"]
+        records = sum(1 for m in first if m["type"] == "RECORD")
+        failed = any(m["type"] == "TRACE" and m["trace"]["type"] == "ERROR" for m in first)
+        since = None
+        if configured["streams"][0]["sync_mode"] == "incremental" and states:
+            moment = _cursor_moment(states[-1], stream)
+            since = moment - timedelta(days=config["provider"].get("lookback_days", LOOKBACK_DAYS.get(provider, 0))) if moment else None
+        emulator.clear()
+        second = _command("read", folder, config, configured, [states[-1]] if states else None)
+        incremental_calls = len(emulator.requests())
+        failed = failed or any(m["type"] == "TRACE" and m["trace"]["type"] == "ERROR" for m in second)
+        rule = rules.get(name)
+        rows.append(CallRow(provider, name + (" (a read failed)" if failed else ""), full_calls, rule(truth, config, None) if rule else None, incremental_calls,
+                            (rule(truth, config, since) if since else rule(truth, config, None)) if rule else None,
+                            records, len(truth.get(name, []))))
+    # One sync of every stream, as a user runs it: streams that one call answers share their fewest.
+    emulator.clear()
+    _command("read", folder, config, _configured(streams))
+    together = len(emulator.requests())
+    fewest: Optional[int] = None
+    if rules and all(r.full_fewest is not None for r in rows):
+        fewest = sum(r.full_fewest for r in rows)
+        for group in rules.get("_shared", []):
+            shared = [r.full_fewest for r in rows if r.stream in group]
+            fewest -= sum(shared) - max(shared, default=0)
+    return rows, (together, fewest)
+
+
+def _ratio(calls: int, fewest: Optional[int]) -> str:
+    return "?" if fewest is None else f"{calls / fewest:.2f}x" if fewest else "-"
+
+
+def _rate_bound(calls: int, limit: Optional[int]) -> str:
+    return f"{calls / limit:.1f} min" if limit else "no limit"
+
+
+def print_calls(only: Optional[list[str]] = None) -> None:
+    print("Calls per sync, the emulator's account (seed 42) plus one message sent now: each stream read alone, then incrementally from "
+          "the state that read saved; last row per provider: one sync of all its streams\n")
+    print("| provider | stream | records (emulator) | full read: calls | fewest | ratio | incremental: calls | fewest | ratio | rate-bound full / incremental |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    with EmulatorProcess(seed=42) as emulator:  # the demo's account
+        for provider in [p for p in emulator.providers() if not only or p in only]:
+            limit = provider_limit(provider)
+            rows, (together, fewest) = calls_per_stream(emulator, provider)
+            for r in rows:
+                print(f"| {provider} | {r.stream} | {r.records} ({r.expected}) | {r.full} | {r.full_fewest if r.full_fewest is not None else '?'} "
+                      f"| {_ratio(r.full, r.full_fewest)} | {r.incremental} | {r.incremental_fewest if r.incremental_fewest is not None else '?'} "
+                      f"| {_ratio(r.incremental, r.incremental_fewest)} | {_rate_bound(r.full, limit)} / {_rate_bound(r.incremental, limit)} |", flush=True)
+            print(f"| {provider} | **one sync, all streams** | | **{together}** | **{fewest if fewest is not None else '?'}** "
+                  f"| **{_ratio(together, fewest)}** | | | | {_rate_bound(together, limit)} at {limit or '-'}/min |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="include the 1M-record CPU-bound run")
     parser.add_argument("--runs", type=int, default=3, help="runs per CPU-bound size; the median is printed (default 3)")
     parser.add_argument("--sizes", type=int, nargs="*", help="CPU-bound sizes instead of 10,000 and 100,000")
     parser.add_argument("--concurrency", type=int, nargs="*", default=[4, 20], help="latency-bound concurrency levels")
-    parser.add_argument("--only", choices=["latency", "cpu", "public", "rate"], help="run one part only")
+    parser.add_argument("--delay-ms", type=float, default=50, help="latency-bound delay the emulator adds to every request (default 50)")
+    parser.add_argument("--only", choices=["latency", "cpu", "public", "rate", "calls"], help="run one part only")
     parser.add_argument("--rate", action="store_true", help="include the rate-bound run (about 3 minutes)")
     parser.add_argument("--rate-only", action="store_true", help="only the rate-bound run (same as --only rate)")
+    parser.add_argument("--calls-only", action="store_true", help="only the calls-per-sync table (same as --only calls)")
+    parser.add_argument("--providers", nargs="*", help="calls-per-sync table for these providers only")
     args = parser.parse_args()
     if args.rate_only:
         args.only = "rate"
+    if args.calls_only:
+        args.only = "calls"
+    if args.only in (None, "calls"):
+        print_calls(args.providers)
+        print()
     if args.only in (None, "latency"):
         print("| run | records | calls | wall | lower bound | wall / bound | connector CPU | peak RSS |")
         print("|---|---|---|---|---|---|---|---|")
         for concurrency in args.concurrency:
-            latency_bound(concurrency)
+            latency_bound(concurrency, args.delay_ms / 1000)
         print()
         print("| measure | source-sms | floor | ratio | what it allows |")
         print("|---|---|---|---|---|")

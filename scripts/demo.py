@@ -87,7 +87,7 @@ def main() -> int:
                 sample = sample[[c for c in sample.columns if not c.startswith("_airbyte")]]
                 print(f"\nsample of {provider}.{stream}:")
                 print(sample.iloc[:, :7].to_string(index=False, max_colwidth=28))
-        # The README's example: one messages table across providers, because status and
+        # docs/data-model.md's example: one messages table across providers, because status and
         # created_at mean the same everywhere (source_sms/model.py).
         query = (ROOT / "docs" / "examples" / "delivered_vs_failed_per_day.sql").read_text()
         per_day = pandas.read_sql(sqlalchemy.text(query), connection)

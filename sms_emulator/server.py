@@ -5,10 +5,13 @@ Control endpoints (not part of any provider's API):
   GET    /_emulator/requests             every request served so far: method, provider, path, query, body
   DELETE /_emulator/requests             forget them
   GET    /_emulator/config/<provider>    a connector config for that provider pointing here
+                                         (?key=limited: with a valid key that lacks some products)
   GET    /_emulator/truth/<provider>     the records a full read must return, per stream
   POST   /_emulator/faults               add a fault rule (JSON, see Fault)
   DELETE /_emulator/faults               clear all fault rules
   POST   /_emulator/messages/<provider>  a message arrives now (or at "at"): {"at": ISO, "count": n, "inbound": bool}
+  POST   /_emulator/chaos                random transient faults: {"rate": 0.05, "seed": 1}; DELETE stops them
+  GET    /_emulator/chaos                the faults injected so far
   GET    /_emulator/rate_limits          per provider: limit, window, kind, calls accepted and rejected (429)
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import re
 import threading
 import time
@@ -72,6 +76,45 @@ class Fault:
         if self._pattern is None:
             self._pattern = re.compile(self.path)
         return bool(self._pattern.search(path))
+
+
+# What random trouble (Emulator.chaos) throws: the transient faults a real API and the network in
+# front of it produce, each of which a client must retry without losing or repeating a record.
+CHAOS_KINDS: tuple[dict[str, Any], ...] = (
+    {"kind": "status", "status": 429, "retry_after": "1"},
+    {"kind": "status", "status": 429},
+    {"kind": "status", "status": 500},
+    {"kind": "status", "status": 502},
+    {"kind": "status", "status": 503},
+    {"kind": "reset"},
+    {"kind": "garbage"},
+)
+
+
+@dataclass
+class Chaos:
+    """A transient fault on a random ``rate`` share of provider requests, from a seeded generator.
+
+    Every injected fault is kept in ``injected`` (provider, method, path, kind, status), so a test can
+    print what it survived. Scripted faults (``Fault``) are consulted first.
+    """
+
+    rate: float
+    seed: int = 0
+    injected: list[dict[str, Any]] = field(default_factory=list)
+    _random: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.rate <= 1:
+            raise ValueError(f"chaos rate is a share of requests between 0 and 1, not {self.rate!r}")
+        self._random = random.Random(self.seed)
+
+    def draw(self, provider: str, method: str, path: str) -> Optional[Fault]:
+        if self._random.random() >= self.rate:
+            return None
+        spec = self._random.choice(CHAOS_KINDS)
+        self.injected.append({"provider": provider, "method": method, "path": path, **spec})
+        return Fault(provider=provider, times=1, **spec)
 
 
 @dataclass
@@ -136,6 +179,7 @@ class Emulator:
         self.apps: dict[str, ProviderApp] = {name: cls(seed=seed, scale=scale or {}) for name, cls in REGISTRY.items()}
         self.requests: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
+        self.chaos: Optional[Chaos] = None
         self._lock = threading.Lock()
         self._server: Optional[ThreadingHTTPServer] = None
         self._thread: Optional[threading.Thread] = None
@@ -167,9 +211,10 @@ class Emulator:
     def base_url(self, provider: str) -> str:
         return f"{self.url}/{provider}"
 
-    def config(self, provider: str) -> dict[str, Any]:
+    def config(self, provider: str, key: str = "full") -> dict[str, Any]:
+        """``key``: ``full`` (every product) or ``limited`` (a valid key that lacks app.LIMITED_PRODUCTS)."""
         app = self.apps[provider]
-        return {"provider": {"name": provider, **app.credentials(), "base_url": self.base_url(provider), **app.hints()},
+        return {"provider": {"name": provider, **app.credentials(key), "base_url": self.base_url(provider), **app.hints()},
                 "start_date": EMULATOR_START_DATE}
 
     # -- faults and logs -----------------------------------------------------------------------
@@ -190,7 +235,7 @@ class Emulator:
                 if fault.matches(provider, method, path, query, body):
                     fault.hits += 1
                     return fault
-        return None
+            return self.chaos.draw(provider, method, path) if self.chaos else None
 
     def log(self, entry: dict[str, Any]) -> None:
         with self._lock:
@@ -247,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
         mount = segments[1] if len(segments) > 1 else ""
         rest = "/" + segments[2] if len(segments) > 2 else "/"
         if mount == "_emulator":
-            return self._send(*self._control(method, rest, body))
+            return self._send(*self._control(method, rest, body, parse_qs(parts.query)))
         app = self.emulator.apps.get(mount)
         if app is None:
             return self._send(404, {}, {"message": f"no provider mounted at /{mount}"})
@@ -281,6 +326,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(*app.unauthorized())
         if route is None:
             return self._send(*app.not_found(rest))
+        if not app.allows(request, route.product):
+            return self._send(*app.forbidden(route.product))
         status, headers, answer = route.handler(request, **found.groupdict())
         if fault and fault.kind == "empty" and status == 200:
             answer = app.empty_page(answer)
@@ -289,7 +336,7 @@ class _Handler(BaseHTTPRequestHandler):
             app.arrive(rest, fault.count)
         return self._send(status, headers, answer)
 
-    def _control(self, method: str, path: str, body: bytes) -> Response:
+    def _control(self, method: str, path: str, body: bytes, query: Optional[dict[str, list[str]]] = None) -> Response:
         emulator = self.emulator
         if path == "/health":
             return 200, {}, {"ok": True, "providers": sorted(emulator.apps)}
@@ -306,6 +353,17 @@ class _Handler(BaseHTTPRequestHandler):
                 fault = emulator.add_fault(**json.loads(body or b"{}"))
                 return 201, {}, {k: v for k, v in asdict(fault).items() if not k.startswith("_")}
             return 200, {}, [{k: v for k, v in asdict(f).items() if not k.startswith("_")} for f in emulator.faults]
+        if path == "/chaos":
+            if method == "DELETE":
+                emulator.chaos = None
+                return 204, {}, None
+            if method == "POST":
+                try:
+                    emulator.chaos = Chaos(**json.loads(body or b"{}"))
+                except (TypeError, ValueError) as problem:
+                    return 400, {}, {"message": f"bad chaos request: {problem}"}
+                return 201, {}, {"rate": emulator.chaos.rate, "seed": emulator.chaos.seed}
+            return 200, {}, emulator.chaos.injected if emulator.chaos else []
         if path == "/rate_limits":
             return 200, {}, {name: limit.summary() for name, limit in emulator.rate_limits.items()}
         name = path.rsplit("/", 1)[-1]
@@ -320,7 +378,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return 400, {}, {"message": f"bad message request: {problem}"}
             return 201, {}, added
         if path.startswith("/config/") and name in emulator.apps:
-            return 200, {}, emulator.config(name)
+            key = (query or {}).get("key", ["full"])[0]
+            if key not in ("full", "limited"):
+                return 400, {}, {"message": f"key must be full or limited, not {key!r}"}
+            return 200, {}, emulator.config(name, key)
         if path.startswith("/truth/") and name in emulator.apps:
             return 200, {}, emulator.apps[name].truth()
         return 404, {}, {"message": f"unknown control path {path}"}

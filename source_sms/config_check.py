@@ -29,12 +29,28 @@ def _describe(error, prefix: list[str], schema: Mapping[str, Any]) -> str:
         field_schema = schema.get("properties", {}).get(missing, {})
         title = field_schema.get("title") or missing
         return f"{_field(path)} is required: set {title}. {field_schema.get('description', '')}".strip()
+    if error.validator == "oneOf" and isinstance(error.instance, Mapping):
+        return _describe_one_of(error, path)
     if error.validator == "additionalProperties" and path[:1] == ["provider"]:
         return f"{_field(path)}: {error.message}. Remove the unknown option or check its spelling."
     hint = HINTS.get(str(path[-1]) if path else "", "")
     # A regex in the message helps nobody; the hint says what is allowed.
     message = f"{error.instance!r} is not allowed" if error.validator == "pattern" else error.message
     return f"{_field(path)}: {message}. {hint}".strip()
+
+
+def _describe_one_of(error, path: list[Any]) -> str:
+    """A nested choice (e.g. provider.authentication): the branch its `const` field names, then that
+    branch's own errors, so the message names the missing or bad field instead of "any of the given schemas"."""
+    branches = error.validator_value
+    keys = {key for branch in branches for key, field in branch.get("properties", {}).items() if "const" in field}
+    for branch in branches:
+        consts = {key: field["const"] for key, field in branch.get("properties", {}).items() if "const" in field}
+        if consts and all(error.instance.get(key) == value for key, value in consts.items()):
+            return " ".join(_describe(e, path, branch) for e in Draft7Validator(branch).iter_errors(error.instance))
+    choices = "; ".join(f"{', '.join(str(field['const']) for field in branch.get('properties', {}).values() if 'const' in field)}"
+                        f" ({branch.get('title', '')})" for branch in branches)
+    return f"{_field(path + sorted(keys)[:1])}: choose one of {choices}."
 
 
 def config_errors(config: Any, spec: Mapping[str, Any]) -> list[str]:
@@ -53,6 +69,13 @@ def config_errors(config: Any, spec: Mapping[str, Any]) -> list[str]:
             and not privacy.get("salt"):
         errors.append("privacy.salt is required when privacy.hash_phone_numbers or privacy.hash_message_bodies "
                       "is on: set a secret of at least 16 characters and keep it stable.")
+    # The spec leaves privacy open (additionalProperties: true, an acceptance rule), but a misspelt
+    # option there would silently leave hashing off: name it.
+    privacy_options = spec["properties"].get("privacy", {}).get("properties", {})
+    if isinstance(privacy, Mapping):
+        for key in sorted(set(privacy) - set(privacy_options), key=str):
+            errors.append(f"privacy.{key} is not a privacy option; the options are {', '.join(privacy_options)}. "
+                          f"Check its spelling: a misspelt option leaves that hashing off.")
     provider = config.get("provider")
     if provider is None:
         errors.append(f"provider is required: an object with name (one of {names}) and that provider's credentials.")

@@ -17,7 +17,7 @@ from typing import Any, Mapping, Optional
 
 import yaml
 
-from source_sms.model import PHONES, core_properties, load_models
+from source_sms.model import core_properties, load_models
 
 _PACKAGE = resources.files("source_sms")
 # libyaml's loader where PyYAML has it (as the CDK's own loader does): the same documents, parsed
@@ -45,9 +45,39 @@ PROVIDERS = tuple(_FRAGMENTS)
 MODELS = load_models(_FRAGMENTS)
 # How messages name each provider, and its API address when the config sets no base_url.
 PROVIDER_LABELS = {name: f.get("definitions", {}).get("parameters", {}).get("provider_label", name) for name, f in _FRAGMENTS.items()}
+# Per provider, the (user, password) config paths below `provider` that HTTP Basic auth encodes.
+BASIC_AUTH = {name: [tuple(pair) for pair in f.get("basic_auth", [])] for name, f in _FRAGMENTS.items()}
 DEFAULT_BASE_URLS = {name: f["spec"]["properties"].get("base_url", {}).get("default", "") for name, f in _FRAGMENTS.items()}
 # Providers that publish no rate limit are not throttled client-side unless the user asks.
 UNLIMITED_PER_MINUTE = 1_000_000
+# Each fragment's `products:`: what a key may lack, which streams need it, how to get it, and the probe
+# `check` logs it by (docs/products.md). {provider: [{name, streams, hint, probe}]}
+PRODUCTS = {name: list(f.get("products") or []) for name, f in _FRAGMENTS.items()}
+
+
+def stream_products(provider: str) -> dict[str, list[dict[str, Any]]]:
+    """{stream name: the products it needs (any one of them for each of its requests)}."""
+    needs: dict[str, list[dict[str, Any]]] = {}
+    for product in PRODUCTS.get(provider, []):
+        for stream in product["streams"]:
+            needs.setdefault(stream, []).append(product)
+    return needs
+
+
+def _with_products(name: str, fragment: dict[str, Any]) -> None:
+    """Give each stream that needs a product `$parameters` product/product_hint (read by the 403 filter)."""
+    needs = stream_products(name)
+    streams = {stream.get("name"): stream for stream in fragment["streams"]}
+    for stream_name, products in needs.items():
+        if stream_name not in streams:
+            raise ValueError(f"providers/{name}.yaml: products names a stream it does not have: {stream_name}")
+        if stream_name in fragment["check_streams"]:
+            raise ValueError(f"providers/{name}.yaml: check stream {stream_name} must be one every key may read")
+        stream = streams[stream_name]
+        # A stream's own $parameters replace its $ref'd ones, so the provider's parameters come along.
+        stream["$parameters"] = {**fragment.get("definitions", {}).get("parameters", {}), **stream.get("$parameters", {}),
+                                 "product": " or ".join(p["name"] for p in products),
+                                 "product_hint": " ".join(p["hint"] for p in products)}
 
 
 def _load_yaml(relative: str) -> dict[str, Any]:
@@ -67,6 +97,7 @@ def _load_schemas(provider: str) -> dict[str, Any]:
 
 def _with_core_fields(provider: str, schemas: dict[str, Any], streams: list[dict[str, Any]]) -> dict[str, Any]:
     """Add the core fields of each modelled stream to the schema it loads, so discover lists them."""
+    core_written: set[tuple[int, str]] = set()  # (schema, field): two streams may load one schema
     for stream in streams:
         model = MODELS.get((provider, stream.get("name")))
         reference = ((stream.get("schema_loader") or {}).get("schema") or {}).get("$ref", "")
@@ -78,13 +109,14 @@ def _with_core_fields(provider: str, schemas: dict[str, Any], streams: list[dict
         schema = schemas[reference.rsplit("/", 1)[1]]
         for field, definition in core_properties(model.kind).items():
             existing = schema["properties"].get(field)
-            types = (existing or {}).get("type", [])
-            if existing and field not in ("status", "provider_status") and (field in PHONES or not set(
-                    [types] if isinstance(types, str) else types) <= set(definition["type"])):
-                # A provider field of that name whose value the core field may change (tyntec's
-                # `parts` list, a number in another format) is kept as provider_<name>.
-                schema["properties"]["provider_" + field] = existing
+            if existing and field not in ("status", "provider_status") and (id(schema), field) not in core_written:
+                # The normaliser keeps a provider value that the core field of its name changes
+                # (tyntec's `parts` list, a number or a time in another format, a field another
+                # stream of the schema does not map) as provider_<name>: declared, so records hold
+                # no field their schema lacks.
+                schema["properties"].setdefault("provider_" + field, existing)
             schema["properties"][field] = definition
+            core_written.add((id(schema), field))
     return schemas
 
 
@@ -104,6 +136,7 @@ def _assembled() -> dict[str, Any]:
         if fragment.get("name") != name:
             raise ValueError(f"providers/{name}.yaml must declare name: {name}")
         one_of.append(fragment["spec"])
+        _with_products(name, fragment)
         manifest["definitions"][name] = fragment.get("definitions", {})
         manifest["schemas"][name] = _with_core_fields(name, _load_schemas(name), fragment["streams"])
         manifest["streams"].append(

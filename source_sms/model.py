@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from email.utils import parsedate_to_datetime
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
-# The core fields of each kind of record, in the order the README documents them.
+# The core fields of each kind of record, in the order docs/data-model.md documents them.
 KINDS: dict[str, tuple[str, ...]] = {
     "message": ("message_id", "direction", "from", "to", "body", "status", "provider_status", "error_code",
                 "error_reason", "parts", "price", "currency", "created_at", "scheduled_at", "sent_at",
@@ -43,7 +44,9 @@ TIMESTAMPS = {"created_at", "scheduled_at", "sent_at", "delivered_at", "updated_
 PHONES = {"from", "to", "phone_number"}
 INTEGERS = {"parts"}
 NUMBERS = {"price"}
-DIRECTIONS = {"outbound": "outbound", "inbound": "inbound", "mt": "outbound", "mo": "inbound"}
+DIRECTIONS = {"outbound": "outbound", "inbound": "inbound", "mt": "outbound", "mo": "inbound",
+              # Twilio says how an outbound message was created.
+              "outbound-api": "outbound", "outbound-call": "outbound", "outbound-reply": "outbound"}
 UNKNOWN = "unknown"
 
 _TEXT = {"type": ["null", "string"]}
@@ -54,7 +57,7 @@ DESCRIPTIONS = {
     "from": "Sender: a phone number as + and digits, or an alphanumeric sender id as sent.",
     "to": "Recipient phone number as + and digits.",
     "body": "Message text, where the API returns it.",
-    "status": "Normalised status; see the README's status mapping.",
+    "status": "Normalised status; see the status mapping in docs/data-model.md.",
     "provider_status": "The provider's own status value, unchanged.",
     "error_code": "The provider's error code for a failed or expired message.",
     "error_reason": "The provider's error text for a failed or expired message.",
@@ -107,7 +110,7 @@ def to_utc(value: Any) -> str | None:
     """ISO 8601 UTC to the second (``2026-08-03T10:54:58Z``), from any timestamp a provider sends.
 
     Accepts ISO 8601 with ``Z``, ``+01:00`` or ``+0100`` offsets (naive = UTC: every API here is
-    asked for UTC), JavaScript ``Date.toString()`` strings and epoch seconds or milliseconds. Whole
+    asked for UTC), RFC 2822 (``Fri, 24 May 2019 17:44:50 +0000``), JavaScript ``Date.toString()`` strings and epoch seconds or milliseconds. Whole
     seconds, so the strings sort as the instants do; the provider's original stays in its field.
     Returns None for an empty or unparseable value (the original is still there to look at).
     """
@@ -129,6 +132,8 @@ def to_utc(value: Any) -> str | None:
                     moment = datetime.strptime(f"{js.group(1)} {js.group(2)}", "%b %d %Y %H:%M:%S %z")
                 elif text.isdigit():
                     return to_utc(int(text))
+                elif text[:3].isalpha() and text[3:4] == ",":  # RFC 2822 (Twilio's 2010 API)
+                    moment = parsedate_to_datetime(text)
                 else:
                     text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else _OFFSET_WITHOUT_COLON.sub(r"\1:\2", text)
                     moment = datetime.fromisoformat(text.replace(" ", "T", 1))
@@ -244,11 +249,13 @@ def _replace(record: Any, steps: list[tuple[str, Any]], change: Callable[[Any], 
 @dataclass
 class Source:
     """Where one core field comes from: the first non-empty path, or a constant; optionally only
-    when the normalised status is one of ``when_status``."""
+    when the normalised status is one of ``when_status``; ``negate`` flips a number's sign (a
+    provider that writes a charge as a negative amount)."""
 
     paths: list[list[tuple[str, Any]]] = field(default_factory=list)
     const: Any = None
     when_status: tuple[str, ...] = ()
+    negate: bool = False
 
     @classmethod
     def parse(cls, spec: Any) -> "Source":
@@ -260,7 +267,7 @@ class Source:
             paths = spec.get("path", [])
             paths = [paths] if isinstance(paths, str) else paths
             return cls(paths=[_steps(p) for p in paths], const=spec.get("const"),
-                       when_status=tuple(spec.get("when_status", ())))
+                       when_status=tuple(spec.get("when_status", ())), negate=bool(spec.get("negate")))
         raise ValueError(f"bad model field {spec!r}")
 
     def value(self, record: Mapping[str, Any]) -> Any:
@@ -290,6 +297,13 @@ def converter(name: str) -> Callable[[Any], Any]:
     return _as_text
 
 
+def _negated(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def negated(value: Any) -> Any:
+        number = convert(value)
+        return -number if isinstance(number, (int, float)) and number else number
+    return negated
+
+
 @dataclass
 class StreamModel:
     provider: str
@@ -303,7 +317,7 @@ class StreamModel:
 
     def __post_init__(self) -> None:
         # Precomputed once: which fields are read as they are, which only for some statuses.
-        self.plain = [(n, s, converter(n)) for n, s in self.fields.items()
+        self.plain = [(n, s, _negated(converter(n)) if s.negate else converter(n)) for n, s in self.fields.items()
                       if n not in ("status", "provider_status") and not s.when_status]
         self.conditional = [(n, s, converter(n)) for n, s in self.fields.items() if s.when_status]
 

@@ -17,10 +17,12 @@ from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteErrorTraceMessage,
+    AirbyteLogMessage,
     AirbyteMessage,
     AirbyteMessageSerializer,
     AirbyteTraceMessage,
     FailureType,
+    Level,
     Status,
     TraceType,
     Type,
@@ -29,7 +31,8 @@ import orjson
 
 from source_sms.config_check import config_errors
 from source_sms.manifest import build_manifest, connection_specification
-from source_sms.source import SourceSms
+from source_sms.source import MissingStreams, SourceSms
+from source_sms.state import state_problems
 
 
 def _print(message: AirbyteMessage) -> None:
@@ -77,8 +80,21 @@ def run(args: Optional[List[str]] = None) -> None:
     except Exception as error:
         _print(_trace_error(f"Cannot read the catalog or state file: {error}", FailureType.config_error, traceback.format_exc()))
         sys.exit(1)
+    if command == "read" and state and catalog is not None:
+        errors, warnings = state_problems(state, build_manifest(config), config["provider"]["name"],
+                                          [configured.stream.name for configured in catalog.streams])
+        for warning in warnings:
+            _print(AirbyteMessage(type=Type.LOG, log=AirbyteLogMessage(level=Level.WARN, message=warning)))
+        if errors:
+            _print(_trace_error("Invalid state: " + " ".join(errors), FailureType.config_error))
+            sys.exit(1)
     source = SourceSms(catalog=catalog, config=config, state=state, config_path=config_path)
-    launch(source, args)
+    try:
+        launch(source, args)
+    except MissingStreams as error:
+        # The trace the CDK's excepthook would print, and exit 1, also when run() is called in process.
+        error.emit_message()
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ def test_a_good_config_has_no_errors():
     [
         ({}, "provider is required"),
         ({"provider": "tyntec"}, "provider must be an object"),
-        ({"provider": {"name": "twilio"}}, "provider.name: 'twilio' is not a supported provider; use one of"),
+        ({"provider": {"name": "vonage"}}, "provider.name: 'vonage' is not a supported provider; use one of"),
         ({"provider": {"name": "tyntec"}}, "provider.api_key is required"),
         ({"provider": {"name": "tyntec", "api_key": ""}}, "provider.api_key"),
         ({"provider": {**GOOD["provider"], "base_url": "http://api.example.com"}}, "provider.base_url"),

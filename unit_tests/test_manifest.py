@@ -32,7 +32,7 @@ def test_source_sms_manifest_prints_a_manifest_the_cdk_runs_on_its_own():
     config = {"provider": {"name": "tyntec", "api_key": "a-long-test-key-123456"}}
     source = ConcurrentDeclarativeSource(source_config=manifest, config=config)
     assert [s.name for s in source.streams(config)] == [
-        "messages", "contacts", "phone_numbers", "phone_registrations", "message_events", "channels", "account"]
+        "messages", "ip_restriction", "contacts", "phone_numbers", "phone_registrations", "message_events", "channels", "account"]
     assert source.spec(logging.getLogger()).connectionSpecification["properties"]["provider"]["oneOf"]
 
 

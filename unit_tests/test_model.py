@@ -27,8 +27,18 @@ EXPECTED_MESSAGE_STATUSES = {
         "SENT": "sent", "DELIVERED": "delivered", "EXPIRED": "expired", "UNDELIVERABLE": "failed", "REJECTED": "failed",
         "FAILED": "failed", "INCOMING": "received", "SCHEDULED": "scheduled", "PROCESSED": "sent", "CANCELLED": "cancelled",
     },
+    "sinch": {
+        "Queued": "accepted", "Dispatched": "sent", "Delivered": "delivered", "Failed": "failed", "Rejected": "failed",
+        "Aborted": "failed", "Deleted": "failed", "Expired": "expired", "Cancelled": "cancelled", "Unknown": "sent",
+    },
+    "twilio": {
+        "accepted": "accepted", "queued": "accepted", "sending": "accepted", "scheduled": "scheduled", "canceled": "cancelled",
+        "sent": "sent", "partially_delivered": "sent", "delivered": "delivered", "read": "delivered", "undelivered": "failed",
+        "failed": "failed", "receiving": "received", "received": "received",
+    },
 }
-MESSAGE_STREAMS = {"tyntec": "messages", "messagemedia": "messages", "smsworks": "messages"}
+MESSAGE_STREAMS = {"tyntec": "messages", "messagemedia": "messages", "smsworks": "messages", "sinch": "message_statuses",
+                   "twilio": "messages"}
 EXPECTED_SENDER_ID_STATUSES = {"APPROVED": "approved", "EXPIRING": "approved", "EXPIRED": "expired", "PENDING": "pending",
                                "OPEN": "pending", "REJECTED": "rejected"}
 
@@ -88,6 +98,8 @@ def test_inbound_messages_are_received_whatever_the_provider_calls_them_unless_f
     (1785750898, "2026-08-03T09:54:58Z"),                           # epoch seconds
     (1785750898000, "2026-08-03T09:54:58Z"),                        # epoch milliseconds
     ("1785750898", "2026-08-03T09:54:58Z"),
+    ("Fri, 24 May 2019 17:44:50 +0000", "2019-05-24T17:44:50Z"),     # Twilio's 2010 API: RFC 2822
+    ("Mon, 03 Aug 2026 11:54:58 +0100", "2026-08-03T10:54:58Z"),
     ("", None), (None, None), ("not a date", None), (True, None),
 ])
 def test_timestamps_become_iso_8601_utc_to_the_second(value, expected) -> None:
@@ -167,7 +179,23 @@ def test_the_salt_changes_every_hash_and_bodies_are_hashed_on_request() -> None:
     assert HEX64.match(one["body"]) and one["content"] == one["body"] and "123456" not in str(one)
 
 
-def test_the_readme_tables_match_the_provider_models() -> None:
+def test_a_twilio_message_gets_its_direction_sign_and_dates_in_the_core_form() -> None:
+    record = {"sid": "SM00000000000000000000000000000001", "direction": "outbound-reply", "from": "+14155550100",
+              "to": "+447700900123", "status": "undelivered", "error_code": 30003, "error_message": "Unreachable destination handset",
+              "num_segments": "2", "price": "-0.01580", "price_unit": "USD", "date_created": "Fri, 24 May 2019 17:44:46 +0000",
+              "date_sent": "Fri, 24 May 2019 17:44:50 +0000", "date_updated": "Fri, 24 May 2019 17:44:57 +0000"}
+
+    out = normaliser("twilio").apply("messages", dict(record))
+
+    assert (out["direction"], out["provider_direction"]) == ("outbound", "outbound-reply")
+    assert (out["status"], out["provider_status"], out["error_code"]) == ("failed", "undelivered", "30003")
+    assert (out["price"], out["provider_price"], out["currency"], out["parts"]) == (0.0158, "-0.01580", "USD", 2)
+    assert (out["created_at"], out["sent_at"], out["updated_at"]) == ("2019-05-24T17:44:46Z", "2019-05-24T17:44:50Z", "2019-05-24T17:44:57Z")
+    inbound = normaliser("twilio").apply("messages", {**record, "direction": "inbound", "status": "received", "price": None})
+    assert (inbound["direction"], inbound["status"], inbound["price"], inbound["error_code"]) == ("inbound", "received", None, None)
+
+
+def test_the_data_model_page_tables_match_the_provider_models() -> None:
     from source_sms import model_docs
 
     assert model_docs.main(["--check"]) == 0, "run: python -m source_sms.model_docs"

@@ -17,6 +17,8 @@ INCREMENTAL = {
     "messagemedia": {"messages": "timestamp"},
     "smsworks": {"messages": "created_at", "inbound_messages": "created_at"},
     "powertextor": {},
+    "sinch": {"messages": "created_at", "message_statuses": "at", "inbound_messages": "received_at"},
+    "twilio": {"messages": "date_sent"},  # Twilio filters messages by DateSent only
 }
 
 

@@ -7,6 +7,11 @@ WITH messages AS (
     SELECT provider, status, COALESCE(created_at, updated_at) FROM messagemedia.messages
     UNION ALL
     SELECT provider, status, COALESCE(created_at, updated_at) FROM smsworks.messages
+    UNION ALL
+    -- Sinch: one delivery report per recipient (its `messages` are batches, which have no delivery status)
+    SELECT provider, status, COALESCE(created_at, updated_at) FROM sinch.message_statuses
+    UNION ALL
+    SELECT provider, status, COALESCE(created_at, updated_at) FROM twilio.messages
 )
 SELECT
     provider,

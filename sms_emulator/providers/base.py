@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, ClassVar, Mapping, Optional
 
 # (status, headers, body) where body is JSON-able, bytes, or None for an empty body.
 Response = tuple[int, dict[str, str], Any]
@@ -38,6 +38,8 @@ class Route:
     # Whether calling it changes the account (send, schedule, cancel, delete, confirm). The emulator
     # answers such calls so a misbehaving client is caught, and tests assert none were made.
     writes: bool = False
+    # The product a key needs for it (HTTP 403 without); "" = every key may call it.
+    product: str = ""
 
 
 @dataclass
@@ -49,8 +51,9 @@ class ProviderApp:
     name: str = ""
     routes: list[Route] = field(default_factory=list, init=False)
 
-    def route(self, method: str, pattern: str, handler: Callable[..., Response], writes: bool = False) -> None:
-        self.routes.append(Route(method, re.compile(f"^{pattern}$"), handler, writes))
+    def route(self, method: str, pattern: str, handler: Callable[..., Response], writes: bool = False,
+              product: str = "") -> None:
+        self.routes.append(Route(method, re.compile(f"^{pattern}$"), handler, writes, product))
 
     def match(self, method: str, path: str) -> tuple[Optional[Route], Optional[re.Match]]:
         for candidate in self.routes:
@@ -59,9 +62,27 @@ class ProviderApp:
                 return candidate, found
         return None, None
 
-    def credentials(self) -> dict[str, Any]:
-        """The provider-specific credential fields of a connector config that this app accepts."""
+    def credentials(self, key: str = "full") -> dict[str, Any]:
+        """The provider-specific credential fields of a connector config that this app accepts.
+
+        ``key``: ``full`` (every product) or ``limited`` (a valid key without some products, see
+        ``LIMITED_PRODUCTS``; its calls to their endpoints answer 403).
+        """
         raise NotImplementedError
+
+    # The products a limited key lacks (route.product names); providers set it.
+    LIMITED_PRODUCTS: ClassVar[tuple[str, ...]] = ()
+
+    def key_kind(self, request: Request) -> str:
+        """``full`` or ``limited``: which of this app's valid keys the (authorized) request carries."""
+        return "full"
+
+    def allows(self, request: Request, product: str) -> bool:
+        return not product or product not in self.LIMITED_PRODUCTS or self.key_kind(request) == "full"
+
+    def forbidden(self, product: str) -> Response:
+        """The provider's answer to a valid key calling an endpoint of a product it lacks."""
+        return 403, {}, {"status": 403, "title": "Forbidden", "detail": f"This API key is not enabled for {product}"}
 
     def count(self, stream: str, default: int) -> int:
         return int(self.scale.get(f"{self.name}.{stream}", default))

@@ -22,6 +22,10 @@ from sms_emulator.providers.base import ProviderApp, Request, Response
 
 API_KEY = "emulator-mm-key-51c0e8a2"
 API_SECRET = "emulator-mm-secret-9b7d4f16a3"
+# A valid key pair of the same account without the paid Dedicated Numbers feature or the Contacts API.
+LIMITED_KEY = "emulator-mm-messaging-only-key-6d2e"
+LIMITED_SECRET = "emulator-mm-messaging-only-secret-0c94b1"
+DEDICATED, CONTACTS = "Dedicated Numbers", "the Contacts API"
 MAX_REPORT_PAGE_SIZE = 100
 MAX_CONTACTS_PAGE_SIZE = 1000
 HISTORY_DAYS = 85
@@ -208,9 +212,9 @@ class MessageMedia(ProviderApp):
         self.route("POST", r"/v2-preview/reporting/messages/detail", self.detail_report)
         self.route("GET", r"/v1/messages/(?P<message_id>[^/]+)", self.message_status)
         self.route("GET", r"/v1/messaging/numbers/sender_address/addresses/?", self.list_sender_addresses)
-        self.route("GET", r"/v1/messaging/numbers/dedicated/assignments/?", self.list_assignments)
-        self.route("GET", r"/api/v1/contacts/contacts", self.list_contacts)
-        self.route("GET", r"/api/v1/contacts/lists", self.list_contact_lists)
+        self.route("GET", r"/v1/messaging/numbers/dedicated/assignments/?", self.list_assignments, product=DEDICATED)
+        self.route("GET", r"/api/v1/contacts/contacts", self.list_contacts, product=CONTACTS)
+        self.route("GET", r"/api/v1/contacts/lists", self.list_contact_lists, product=CONTACTS)
         self.route("GET", r"/v1/replies", self.check_replies)
         self.route("GET", r"/v1/delivery_reports", self.check_delivery_reports)
         # Writes: answered, recorded, and never to be called by a read. Confirming drains the queues.
@@ -268,15 +272,29 @@ class MessageMedia(ProviderApp):
         return row
 
     # -- protocol ------------------------------------------------------------------------------
-    def credentials(self) -> dict[str, Any]:
+    LIMITED_PRODUCTS = (DEDICATED, CONTACTS)
+
+    def credentials(self, key: str = "full") -> dict[str, Any]:
+        if key == "limited":
+            return {"api_key": LIMITED_KEY, "api_secret": LIMITED_SECRET}
         return {"api_key": API_KEY, "api_secret": API_SECRET}
+
+    def key_kind(self, request: Request) -> str:
+        limited = "Basic " + base64.b64encode(f"{LIMITED_KEY}:{LIMITED_SECRET}".encode()).decode()
+        return "limited" if request.header("Authorization") == limited else "full"
+
+    def forbidden(self, product: str) -> Response:
+        if product == CONTACTS:  # the Contacts API's own error shape
+            return contacts_error(403, "forbidden", "Forbidden", "The authenticated user or account doesn't have permission")
+        return error(403, "This feature has not been enabled in your account.")  # MM's documented 403 body
 
     def hints(self) -> dict[str, Any]:
         return {"message_ids": [*self.status_ids, self.expired_message_id]}
 
     def authorized(self, request: Request) -> bool:
-        expected = "Basic " + base64.b64encode(f"{API_KEY}:{API_SECRET}".encode()).decode()
-        return request.header("Authorization") == expected
+        accepted = ["Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+                    for key, secret in ((API_KEY, API_SECRET), (LIMITED_KEY, LIMITED_SECRET))]
+        return request.header("Authorization") in accepted
 
     def unauthorized(self) -> Response:
         return error(401, "Unauthenticated: invalid API key or secret")

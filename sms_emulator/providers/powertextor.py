@@ -21,6 +21,9 @@ from sms_emulator.providers.base import ProviderApp, Request, Response
 API_KEY = "emulator-powertextor-key-51c0e8d4"
 # A key whose validity period is over: accepted as a key, refused by every endpoint.
 EXPIRED_API_KEY = "emulator-powertextor-expired-key-0a7b"
+# A valid key of an account whose plan has no review requests: /api/places answers 403.
+NO_REVIEWS_API_KEY = "emulator-powertextor-no-reviews-key-93c1"
+REVIEWS = "review requests"
 GROUP_NAMES = ["VIP", "Newsletter", "Staff", "Walk-ins ☕", "Spring promo 🌷", "Reminders", "Late payers", "Zürich"]
 STATUSES = ["Subscribed"] * 5 + ["Unsubscribed", "Pending", None]
 
@@ -63,7 +66,7 @@ class PowerTextor(ProviderApp):
 
         self.route("GET", r"/api/contacts", self.list_contacts)
         self.route("GET", r"/api/groups", self.list_groups)
-        self.route("GET", r"/api/places", self.list_places)
+        self.route("GET", r"/api/places", self.list_places, product=REVIEWS)
         # Writes: every other documented operation sends, schedules, edits or (de)registers a webhook.
         self.route("POST", r"/api/messages/[A-Za-z]+", self.accept_write, writes=True)
         self.route("POST", r"/api/contacts/(contactnew|contactupdate)", self.accept_write, writes=True)
@@ -71,11 +74,20 @@ class PowerTextor(ProviderApp):
         self.route("DELETE", r"/api/twilio/[^/]+", self.accept_write, writes=True)
 
     # -- protocol ------------------------------------------------------------------------------
-    def credentials(self) -> dict[str, Any]:
-        return {"api_key": API_KEY}
+    LIMITED_PRODUCTS = (REVIEWS,)
+
+    def credentials(self, key: str = "full") -> dict[str, Any]:
+        return {"api_key": NO_REVIEWS_API_KEY if key == "limited" else API_KEY}
 
     def authorized(self, request: Request) -> bool:
-        return request.header("ApiKey") in (API_KEY, EXPIRED_API_KEY)
+        return request.header("ApiKey") in (API_KEY, EXPIRED_API_KEY, NO_REVIEWS_API_KEY)
+
+    def key_kind(self, request: Request) -> str:
+        return "limited" if request.header("ApiKey") == NO_REVIEWS_API_KEY else "full"
+
+    def forbidden(self, product: str) -> Response:
+        # Power Textor documents no 403; its envelope is assumed, as for its 401.
+        return failure(403, f"Your plan does not include {product}")
 
     def unauthorized(self) -> Response:
         return failure(401, "Unauthorized: invalid API key")

@@ -17,6 +17,9 @@ from sms_emulator.providers.base import ProviderApp, Request, Response
 
 # The documented token example already starts with "JWT " (TokenResponse in the Go SDK's swagger).
 TOKEN = "JWT eyJhbGciOiJIUzI1NiJ9.ZW11bGF0b3Itc21zd29ya3M.c21zd29ya3MtZW11bGF0b3Itc2lnbmF0dXJl"
+# A valid token of an account without a Reply Number: searches for INCOMING messages get 403.
+NO_REPLY_NUMBER_TOKEN = "JWT eyJhbGciOiJIUzI1NiJ9.bm8tcmVwbHktbnVtYmVy.c21zd29ya3MtbGltaXRlZC1zaWc"
+REPLY_NUMBER = "a Reply Number"
 MAX_LIMIT = 1000  # "Retrieve up to 1000 messages"; Query.limit defaults to 1000
 OUTBOUND = ["DELIVERED"] * 6 + ["SENT", "SENT", "EXPIRED", "UNDELIVERABLE", "REJECTED"]
 FAILED = {"EXPIRED", "UNDELIVERABLE", "REJECTED"}
@@ -175,11 +178,19 @@ class SmsWorks(ProviderApp):
         return item
 
     # -- protocol ------------------------------------------------------------------------------
-    def credentials(self) -> dict[str, Any]:
-        return {"jwt_token": TOKEN}
+    LIMITED_PRODUCTS = (REPLY_NUMBER,)
+
+    def credentials(self, key: str = "full") -> dict[str, Any]:
+        return {"jwt_token": NO_REPLY_NUMBER_TOKEN if key == "limited" else TOKEN}
 
     def authorized(self, request: Request) -> bool:
-        return (request.header("Authorization") or "").strip() == TOKEN
+        return (request.header("Authorization") or "").strip() in (TOKEN, NO_REPLY_NUMBER_TOKEN)
+
+    def key_kind(self, request: Request) -> str:
+        return "limited" if (request.header("Authorization") or "").strip() == NO_REPLY_NUMBER_TOKEN else "full"
+
+    def forbidden(self, product: str) -> Response:
+        return error(403, f"Your account needs {product} for this request")
 
     def unauthorized(self) -> Response:
         return error(401, "Unauthorized")
@@ -220,6 +231,10 @@ class SmsWorks(ProviderApp):
                 return error(400, "limit and skip must be non-negative integers", 1000)
             if limit > MAX_LIMIT:
                 return error(400, f"limit must not exceed {MAX_LIMIT}", 1000)
+            # Inbound messages arrive on a Reply Number; how the API answers an account without one
+            # is not documented, this emulator answers 403 so a limited key can be tested.
+            if query.get("status") == "INCOMING" and not self.allows(request, REPLY_NUMBER):
+                return self.forbidden(REPLY_NUMBER)
             start, end = parse_date(query.get("from")), parse_date(query.get("to"))
             if (query.get("from") and start is None) or (query.get("to") and end is None):
                 return error(400, "from and to must be date-time strings", 1000)

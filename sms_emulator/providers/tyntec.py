@@ -14,9 +14,13 @@ from sms_emulator.data import Fake
 from sms_emulator.providers.base import ProviderApp, Request, Response
 
 API_KEY = "emulator-tyntec-key-7f3a9c2e"
+# A valid key of the same account entitled to the SMS API only: BYON and Conversations API calls get 403.
+SMS_ONLY_KEY = "emulator-tyntec-sms-only-key-2b81d5"
 MAX_PAGE_SIZE = 3000
 STATES = ["DELIVERED"] * 6 + ["ACCEPTED", "BUFFERED", "EXPIRED", "REJECTED", "UNDELIVERABLE"]
 V3 = "/conversations/v3"
+# The products a key may or may not be entitled to (route.product); the Account API has none.
+SMS, BYON, CONVERSATIONS = "the SMS API", "BYON", "the Conversations API"
 # Event sequences of Conversations API messages (SMS has no seen/deleted; common.yaml's table).
 V3_JOURNEYS = [["accepted", "dispatched", "delivered"]] * 5 + [["accepted", "dispatched"], ["accepted", "channelFailed"]]
 CHANNEL_FAILURES = [("sms::error::unknown-subscriber", "The number is not in use 📵"),
@@ -62,9 +66,14 @@ class Tyntec(ProviderApp):
                 "requestId": fake.uuid(), "status": fake.choice(["SUCCESSFUL", "SUCCESSFUL", "PENDING", "FAILED"]),
             })
         self.phone_numbers = []
+        owned: set[str] = set()  # an account holds a number once: at tens of thousands, draws collide
         for i in range(self.count("phone_numbers", 40)):
             registration = self.registrations[i % len(self.registrations)] if self.registrations else {}
-            self.phone_numbers.append({"phoneNumber": fake.msisdn(), **{k: registration.get(k) for k in
+            number = fake.msisdn()
+            while number in owned:
+                number = fake.msisdn()
+            owned.add(number)
+            self.phone_numbers.append({"phoneNumber": number, **{k: registration.get(k) for k in
                                        ("accountId", "contactId", "friendlyName", "requestId", "status")}})
         self.messages: dict[str, dict[str, Any]] = {}
         for _ in range(self.count("messages", 30)):
@@ -128,18 +137,22 @@ class Tyntec(ProviderApp):
             "config": {"mediaCredentials": {"type": "basic", "basic": {"username": "media-bot", "password": "pw-" + fake.digits(10)}}},
         }
 
-        self.route("GET", r"/messaging/v1/messages/(?P<request_id>[^/]+)", self.message_status)
-        self.route("GET", r"/byon/contacts/v1", self.list_contacts)
-        self.route("GET", r"/byon/contacts/v1/(?P<contact_id>[^/]+)", self.get_contact)
-        self.route("GET", r"/byon/phonebook/v1/numbers", self.list_numbers)
-        self.route("GET", r"/byon/provisioning/v1", self.list_registrations)
-        self.route("GET", r"/byon/provisioning/v1/(?P<request_id>[^/]+)", self.get_registration)
-        self.route("GET", V3 + r"/messages/(?P<message_id>[^/]+)/status", self.conversation_status)
-        self.route("GET", V3 + r"/messages/(?P<message_id>[^/]+)/events", self.conversation_history)
-        self.route("GET", V3 + r"/configurations", self.account_configuration)
-        self.route("GET", V3 + r"/configurations/channels(/(?P<kind>sms|mms|rcs|viber|whatsapp))?", self.list_channels)
+        self.ip_restriction = {"enabled": fake.chance(0.5), "whiteList": [f"203.0.113.{fake.digits(2).lstrip('0') or '1'}", "10.0.0.0/8"]}
+
+        self.route("GET", r"/account/v1/ip/restriction", self.get_ip_restriction)
+        self.route("GET", r"/messaging/v1/messages/(?P<request_id>[^/]+)", self.message_status, product=SMS)
+        self.route("GET", r"/byon/contacts/v1", self.list_contacts, product=BYON)
+        self.route("GET", r"/byon/contacts/v1/(?P<contact_id>[^/]+)", self.get_contact, product=BYON)
+        self.route("GET", r"/byon/phonebook/v1/numbers", self.list_numbers, product=BYON)
+        self.route("GET", r"/byon/provisioning/v1", self.list_registrations, product=BYON)
+        self.route("GET", r"/byon/provisioning/v1/(?P<request_id>[^/]+)", self.get_registration, product=BYON)
+        self.route("GET", V3 + r"/messages/(?P<message_id>[^/]+)/status", self.conversation_status, product=CONVERSATIONS)
+        self.route("GET", V3 + r"/messages/(?P<message_id>[^/]+)/events", self.conversation_history, product=CONVERSATIONS)
+        self.route("GET", V3 + r"/configurations", self.account_configuration, product=CONVERSATIONS)
+        self.route("GET", V3 + r"/configurations/channels(/(?P<kind>sms|mms|rcs|viber|whatsapp))?", self.list_channels, product=CONVERSATIONS)
         # Writes: answered like the real API, recorded, and never to be called by a read.
         self.route("GET", r"/messaging/v1/sms", self.accept_write, writes=True)  # "Send SMS (GET)"
+        self.route("POST", r"/account/v1/ip/restriction", self.accept_write, writes=True)
         self.route("POST", r"/messaging/v1/sms", self.accept_write, writes=True)
         self.route("POST", r"/messaging/v1/conversion", self.accept_write, writes=True)
         self.route("POST", r"/byon/contacts/v1(/[^/]+)?", self.accept_write, writes=True)
@@ -153,15 +166,23 @@ class Tyntec(ProviderApp):
         self.route("DELETE", V3 + r"/media/[^/]+", self.accept_write, writes=True)
 
     # -- protocol ------------------------------------------------------------------------------
-    def credentials(self) -> dict[str, Any]:
-        return {"api_key": API_KEY}
+    LIMITED_PRODUCTS = (BYON, CONVERSATIONS)
+
+    def credentials(self, key: str = "full") -> dict[str, Any]:
+        return {"api_key": SMS_ONLY_KEY if key == "limited" else API_KEY}
+
+    def key_kind(self, request: Request) -> str:
+        return "limited" if request.header("apikey") == SMS_ONLY_KEY else "full"
+
+    def forbidden(self, product: str) -> Response:
+        return problem(403, "Forbidden", f"The API key is not enabled for {product}")
 
     def hints(self) -> dict[str, Any]:
         return {"message_request_ids": [*self.messages, self.expired_request_id],
                 "conversation_message_ids": [*self.conversations, self.expired_message_id]}
 
     def authorized(self, request: Request) -> bool:
-        return request.header("apikey") == API_KEY
+        return request.header("apikey") in (API_KEY, SMS_ONLY_KEY)
 
     def unauthorized(self) -> Response:
         return problem(401, "Unauthorized", "Missing or invalid apikey header")
@@ -173,7 +194,7 @@ class Tyntec(ProviderApp):
         return {"messages": [*self.messages.values(), *self.conversations.values()], "contacts": self.contacts,
                 "phone_numbers": self.phone_numbers, "phone_registrations": self.registrations,
                 "message_events": [event for events in self.conversation_events.values() for event in events],
-                "channels": self.channels, "account": [self.redacted_configuration()]}
+                "channels": self.channels, "account": [self.redacted_configuration()], "ip_restriction": [self.ip_restriction]}
 
     def redacted_configuration(self) -> dict[str, Any]:
         """The account configuration as a read returns it: webhook and media secrets removed."""
@@ -187,6 +208,9 @@ class Tyntec(ProviderApp):
         if request_id not in self.messages:
             return problem(404, "Not Found", f"Message {request_id} not found")
         return 200, {}, self.messages[request_id]
+
+    def get_ip_restriction(self, request: Request) -> Response:
+        return 200, {}, self.ip_restriction
 
     def list_contacts(self, request: Request) -> Response:
         name = request.arg("friendlyName")

@@ -119,14 +119,15 @@ class TestMessages:
         assert second.records == []
         assert not second.errors
 
-    def test_a_fractional_start_date_is_accepted(self, http_mocker: HttpMocker) -> None:
-        windows = [("2026-01-01T00:00:00.250Z", "2026-01-08T00:00:00.249Z"), ("2026-01-08T00:00:00.250Z", "2026-01-15T00:00:00.249Z"),
-                   ("2026-01-15T00:00:00.250Z", "2026-01-15T12:00:00.000Z")]
-        mock_windows(http_mocker, windows=windows)
+    def test_a_fractional_start_date_is_refused_before_any_request(self, http_mocker: HttpMocker) -> None:
+        # start_date carries the pattern the Airbyte UI's date picker writes (whole seconds, Z), an
+        # acceptance rule (docs/acceptance-rules.md); no request is mocked, so none may be sent.
+        output = read_stream(config(start_date="2026-01-01T00:00:00.25Z"), "messages", expecting_exception=True)
 
-        output = read_stream(config(start_date="2026-01-01T00:00:00.25Z"), "messages")
-
-        assert not output.errors
+        assert not output.records
+        error = output.errors[0].trace.error
+        assert error.failure_type.value == "config_error"
+        assert "2026-01-01T00:00:00.25Z" in error.message
 
     def test_a_rejected_key_ends_the_read_with_a_config_error_naming_the_fix(self, http_mocker: HttpMocker) -> None:
         for start, end in WINDOWS:  # the windows are read concurrently: each may be the first to fail
@@ -254,9 +255,11 @@ class TestContacts:
         http_mocker.get(HttpRequest(CONTACTS, query_params={"pageSize": "1000"}),
                         HttpResponse(json.dumps({"uuid": "x", "type": "forbidden", "title": "Forbidden", "detail": "Disabled feature"}), 403))
 
-        output = read_stream(config(), "contacts", expecting_exception=True)
+        output = read_stream(config(), "contacts")
 
-        assert any("refused access (HTTP 403)" in e.trace.error.message for e in output.errors)
+        assert output.records == [] and not output.errors
+        assert any(m.log.level.name == "WARN" and "refused access (HTTP 403)" in m.log.message and "the Contacts API" in m.log.message
+                   for m in output.logs)
 
 
 class TestContactLists:

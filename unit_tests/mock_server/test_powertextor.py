@@ -176,12 +176,12 @@ class TestCheck:
     def check():
         return SourceSms(config=config()).check(logging.getLogger("test"), config())
 
-    def test_one_authenticated_call_to_places(self, http_mocker: HttpMocker) -> None:
-        get(http_mocker, "/api/places", EMPTY)
+    def test_one_authenticated_call_to_contacts(self, http_mocker: HttpMocker) -> None:
+        get(http_mocker, "/api/contacts", EMPTY)
         assert self.check().status == Status.SUCCEEDED
 
     def test_a_401_says_to_create_a_new_api_key_in_the_web_app(self, http_mocker: HttpMocker) -> None:
-        get(http_mocker, "/api/places", json.dumps({"Success": False, "Error": "Unauthorized"}), 401)
+        get(http_mocker, "/api/contacts", json.dumps({"Success": False, "Error": "Unauthorized"}), 401)
 
         status = self.check()
 
@@ -191,7 +191,7 @@ class TestCheck:
         assert SENTINEL_SECRET not in status.message
 
     def test_an_expired_key_answered_with_http_200_still_fails_the_check(self, http_mocker: HttpMocker) -> None:
-        get(http_mocker, "/api/places", response_body("powertextor", "expired_key"))
+        get(http_mocker, "/api/contacts", response_body("powertextor", "expired_key"))
 
         status = self.check()
 

@@ -191,24 +191,30 @@ class TestInboundMessages:
 
 @freeze_time(NOW)
 class TestBatches:
-    def test_each_batch_found_in_messages_is_read_once_and_unknown_batches_are_skipped(self, http_mocker: HttpMocker) -> None:
-        parents = json.loads(page(3, batch="2586749")) + json.loads(page(2, start=3)) + json.loads(page(1, start=5, batch="9999999"))
-        http_mocker.post(search({**WINDOW, "skip": 0, "limit": 1000}), HttpResponse(json.dumps(parents)))
-        batch_request = HttpRequest(f"{BASE}/batch/2586749", headers=HEADERS)
-        http_mocker.get(batch_request, HttpResponse(page(3, batch="2586749")))
-        http_mocker.get(HttpRequest(f"{BASE}/batch/9999999", headers=HEADERS), HttpResponse(json.dumps({"message": "Batch not found"}), 404))
+    def test_batch_members_come_from_one_search_over_the_whole_history_with_no_call_per_batch(self, http_mocker: HttpMocker) -> None:
+        """HttpMocker fails on any request not registered: no GET /batch/{id}, no second window."""
+        cfg = {**config(), "start_date": "2026-01-01T00:00:00Z"}  # ten months: ten 30-day windows for `messages`
+        found = (json.loads(page(3, batch="2586749")) + json.loads(page(2, start=3)) + json.loads(page(1, start=5, batch="9999999"))
+                 + json.loads(page(1, start=6, status="INCOMING")))
+        whole = search({"from": "2026-01-01T00:00:00Z", "to": NOW, "skip": 0, "limit": 1000})
+        http_mocker.post(whole, HttpResponse(json.dumps(found)))
 
-        output = read_stream(config(), "batches")
+        output = read_stream(cfg, "batches")
 
         records = record_data(output)
-        assert [r["messageid"] for r in records] == ["m000000", "m000001", "m000002"]
-        assert {r["batchid"] for r in records} == {"2586749"}
+        assert [r["messageid"] for r in records] == ["m000000", "m000001", "m000002", "m000005"]
+        assert {r["batchid"] for r in records} == {"2586749", "9999999"}
         assert records[0]["created_at"] == "2026-11-10T10:00:00Z"
         assert not output.errors
-        assert output.is_in_logs("Skipped .*/batch/9999999")
-        http_mocker.assert_number_of_calls(batch_request, 1)
+        http_mocker.assert_number_of_calls(whole, 1)
 
-    def test_no_batch_ids_means_no_batch_requests(self, http_mocker: HttpMocker) -> None:
+    def test_pages_through_the_search_with_skip_and_limit_1000(self, http_mocker: HttpMocker) -> None:
+        http_mocker.post(search({**WINDOW, "skip": 0, "limit": 1000}), HttpResponse(page(1000, batch="2586749")))
+        http_mocker.post(search({**WINDOW, "skip": 1000, "limit": 1000}), HttpResponse(page(3, start=1000)))
+
+        assert len(read_stream(config(), "batches").records) == 1000
+
+    def test_no_batch_ids_means_no_records(self, http_mocker: HttpMocker) -> None:
         http_mocker.post(search({**WINDOW, "skip": 0, "limit": 1000}), HttpResponse(page(4)))
 
         output = read_stream(config(), "batches")
@@ -275,7 +281,6 @@ def test_a_full_read_of_every_stream_calls_only_the_read_endpoints(http_mocker: 
     """HttpMocker fails on any request not registered here: no send, schedule, cancel, delete or inbox call."""
     http_mocker.post(search({**WINDOW, "skip": 0, "limit": 1000}), HttpResponse(page(2, batch="2586749")))
     http_mocker.post(search({"status": "INCOMING", **WINDOW, "skip": 0, "limit": 1000}), HttpResponse(response_body("smsworks", "inbound")))
-    http_mocker.get(HttpRequest(f"{BASE}/batch/2586749"), HttpResponse(page(2, batch="2586749")))
     http_mocker.get(HttpRequest(f"{BASE}/messages/schedule"), HttpResponse(response_body("smsworks", "scheduled")))
     http_mocker.get(HttpRequest(f"{BASE}/credits/balance"), HttpResponse(response_body("smsworks", "credits")))
     http_mocker.get(HttpRequest(f"{BASE}/utils/test"), HttpResponse(response_body("smsworks", "utils_test")))

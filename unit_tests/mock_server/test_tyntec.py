@@ -240,13 +240,14 @@ class TestChannels:
         assert output.records == []
         assert not output.errors
 
-    def test_a_key_without_the_channels_scope_fails_with_a_message_naming_the_fix(self, http_mocker: HttpMocker) -> None:
+    def test_a_key_without_the_conversations_api_ends_the_stream_with_a_warning_naming_the_fix(self, http_mocker: HttpMocker) -> None:
         http_mocker.get(HttpRequest(f"{V3}/configurations/channels"), HttpResponse(json.dumps({"status": 403, "title": "Forbidden"}), 403))
 
-        output = read_stream(config(), "channels", expecting_exception=True)
+        output = read_stream(config(), "channels")
 
-        messages = [error.trace.error.message for error in output.errors]
-        assert any("tyntec refused access (HTTP 403)" in m and "provider.api_key" in m for m in messages), messages
+        assert output.records == [] and not output.errors
+        warnings = [m.log.message for m in output.logs if m.log.level.name == "WARN"]
+        assert any("tyntec refused access (HTTP 403)" in m and "the Conversations API" in m and "deselect" in m for m in warnings), warnings
 
 
 class TestAccount:
@@ -280,7 +281,8 @@ def test_discover_lists_every_tyntec_stream_with_provider_first_in_each_key() ->
 
     streams = discover_streams(config())
 
-    assert set(streams) == {"messages", "message_events", "contacts", "phone_numbers", "phone_registrations", "channels", "account"}
+    assert set(streams) == {"messages", "message_events", "contacts", "phone_numbers", "phone_registrations", "channels", "account",
+                            "ip_restriction"}
     assert all(s.source_defined_primary_key[0] == ["provider"] for s in streams.values())
     assert streams["message_events"].source_defined_primary_key == [["provider"], ["message_id"], ["timestamp"], ["event"]]
     assert streams["channels"].source_defined_primary_key == [["provider"], ["channel"], ["channel_id"]]
