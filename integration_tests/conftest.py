@@ -97,3 +97,52 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("source-sms figures")
         for line in _REPORT:
             terminalreporter.write_line(line)
+    # The image tests' lines (integration_tests/docker_image.py): size, build time, or why they did not run.
+    for line in dict.fromkeys(docker_image.REPORT):
+        terminalreporter.write_line(line, bold=True)
+
+
+# -- The Docker image (test_image*.py, and airbyte-cdk's standard `image_tests`) -----------------
+from integration_tests import docker_image  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def connector_image(tmp_path_factory) -> docker_image.Image:
+    """Built once a session; skipped with the reason where no engine answers (failed in CI)."""
+    image = docker_image.build()
+    shims = docker_image.host_network_shim(image, tmp_path_factory.mktemp("docker-shim"))
+    os.environ["PATH"] = f"{shims}{os.pathsep}{os.environ['PATH']}"
+    return image
+
+
+@pytest.fixture
+def connector_image_override(connector_image) -> str:
+    # airbyte-cdk's image tests would otherwise build their own image, FROM the registry's base.
+    return connector_image.tag
+
+
+@pytest.fixture
+def read_from_streams(read_from_streams, request):
+    # airbyte-cdk's image read test skips unless `--read-from-streams` is given; in the image
+    # tests read every stream (the emulator has them all), elsewhere keep what the option says.
+    return "all" if request.node.get_closest_marker("image_tests") else read_from_streams
+
+
+@pytest.fixture
+def read_scenarios(read_scenarios, request):
+    # Likewise its scenario filter keeps only configs named config/valid_config; ours are per provider.
+    return "all" if request.node.get_closest_marker("image_tests") else read_scenarios
+
+
+# Compares the image's spec with the one published in Airbyte's connector registry: that is a
+# request to the internet, which these tests never make (they reach loopback only).
+_NEEDS_THE_REGISTRY = "test_docker_image_spec_backward_compatibility"
+
+
+def pytest_collection_modifyitems(config, items):
+    kept = [item for item in items if item.name != _NEEDS_THE_REGISTRY]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.name == _NEEDS_THE_REGISTRY])
+        items[:] = kept
+        docker_image.REPORT.append(f"not run: {_NEEDS_THE_REGISTRY} (it fetches the published spec from "
+                                   "Airbyte's connector registry; these tests reach loopback only)")
