@@ -24,8 +24,9 @@ demo: $(DEMO_VENV)/.installed
 
 # Everything in the test virtualenv (where test_pyairbyte.py skips itself), then the PyAirbyte
 # run in the demo virtualenv: every stream of every provider into DuckDB, counts against the emulator.
+# One worker per core, each test file on one worker (its module fixtures, e.g. scaled emulators, built once).
 test: $(VENV)/.installed $(DEMO_VENV)/.installed
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n auto --dist loadfile
 	$(DEMO_VENV)/bin/python -m pytest -q integration_tests/test_pyairbyte.py
 
 # Figures, not pass/fail: see the README's performance section. `make bench BENCH_ARGS=--rate` adds the

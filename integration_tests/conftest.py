@@ -15,6 +15,9 @@ import pytest
 from sms_emulator.server import Emulator
 
 COMMAND = str(Path(sys.executable).with_name("source-sms"))
+# For tests that exercise retries: the spec's retry_backoff_factor makes a retry without Retry-After
+# wait 1.02 s, 1.04 s, ... instead of 5 s, 9 s, ... (a Retry-After header still sets the wait).
+FAST_BACKOFF = {"retry_backoff_factor": 0.01}
 
 
 @dataclass
