@@ -41,9 +41,10 @@ demo: $(DEMO_VENV)/.installed
 # run in the demo virtualenv: every stream of every provider into DuckDB and into PostgreSQL.
 # The image tests (integration_tests/test_image.py) need a Docker engine: without one they skip and
 # the run's last lines say why (scripts/docker/engine.sh starts one; .ci/run does, and CI=true
-# makes a skip a failure). The tools virtualenv holds Poetry, for the test that the lock is current.
+# makes a skip a failure). One worker per core, each test file on one worker (its module
+# fixtures, e.g. scaled emulators, are built once). The tools virtualenv holds Poetry, for the test that the lock is current.
 test: $(VENV)/.installed $(DEMO_VENV)/.installed $(TOOLS_VENV)/.installed
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n auto --dist loadfile
 	$(DEMO_VENV)/bin/python -m pytest -q integration_tests/test_pyairbyte.py integration_tests/test_postgres.py
 
 # Figures, not pass/fail: see docs/performance.md. `make bench BENCH_ARGS=--rate` adds the

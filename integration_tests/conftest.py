@@ -15,6 +15,9 @@ import pytest
 from sms_emulator.server import Emulator
 
 COMMAND = str(Path(sys.executable).with_name("source-sms"))
+# For tests that exercise retries: the spec's retry_backoff_factor makes a retry without Retry-After
+# wait 1.02 s, 1.04 s, ... instead of 5 s, 9 s, ... (a Retry-After header still sets the wait).
+FAST_BACKOFF = {"retry_backoff_factor": 0.01}
 
 
 @dataclass
@@ -90,6 +93,22 @@ _REPORT: list[str] = []
 
 def report(line: str) -> None:
     _REPORT.append(line)
+
+
+# Under pytest-xdist the tests run in worker processes: each hands its lines to the controller,
+# which prints them all.
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["source_sms_report"] = list(_REPORT)
+        workeroutput["source_sms_image_report"] = list(docker_image.REPORT)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    output = getattr(node, "workeroutput", {})
+    _REPORT.extend(output.get("source_sms_report", []))
+    docker_image.REPORT.extend(output.get("source_sms_image_report", []))
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -8,10 +8,12 @@ fail instead, because there .ci/run has started an engine and a skip would hide 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +87,15 @@ def build() -> Image:
     if _built is not None:
         return _built
     docker = engine()
+    # Parallel test workers each build once a session; one at a time, so the second finds the layers
+    # cached instead of building the stand-in base and the image again beside the first.
+    with open(Path(tempfile.gettempdir()) / "source-sms-image-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build(docker)
+
+
+def _build(docker: str) -> Image:
+    global _built
     started = time.monotonic()
     base = subprocess.run([str(ROOT / "scripts/docker/standin-base.sh")], capture_output=True, text=True,
                           timeout=1200, env={**os.environ, "DOCKER": docker})

@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 
+from integration_tests.conftest import FAST_BACKOFF
+
 
 def test_python_dash_m_is_the_same_command(tmp_path):
     done = subprocess.run([sys.executable, "-m", "source_sms", "spec"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
@@ -34,7 +36,7 @@ def test_read_with_a_catalog_naming_an_unknown_stream_fails_cleanly(emulator, ru
 
 
 def test_secrets_never_appear_in_any_output_even_on_failure(emulator, run):
-    config = emulator.config("tyntec")
+    config = {**emulator.config("tyntec"), **FAST_BACKOFF}
     secret = config["provider"]["api_key"]
     emulator.add_fault(provider="tyntec", path="ip/restriction", status=500, times=-1)
     try:

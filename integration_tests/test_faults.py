@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from integration_tests.conftest import NUMBERS, SECOND_PAGE, source_sms
+from integration_tests.conftest import FAST_BACKOFF, NUMBERS, SECOND_PAGE, source_sms
 from integration_tests.fault_table import add_row
 
 
@@ -21,7 +21,7 @@ def read_numbers(numbers_emulator, tmp_path):
         numbers_emulator.clear()
         if fault:
             numbers_emulator.add_fault(provider="tyntec", path="numbers", query=SECOND_PAGE, **fault)
-        config = {**numbers_emulator.config("tyntec"), "max_retries": 2}
+        config = {**numbers_emulator.config("tyntec"), "max_retries": 2, **FAST_BACKOFF}
         catalog = {"streams": [{"stream": {"name": "phone_numbers", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
                                 "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}
         result = source_sms(tmp_path, "read", config=config, catalog=catalog)

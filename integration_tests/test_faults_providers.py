@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from integration_tests.conftest import source_sms
+from integration_tests.conftest import FAST_BACKOFF, source_sms
 from integration_tests.fault_table import add_row
 from sms_emulator.providers.sinch import SERVICE_PLAN_ID as SINCH_PLAN
 from sms_emulator.providers.twilio import ACCOUNT_SID as TWILIO_ACCOUNT
@@ -84,7 +84,7 @@ def read_stream(big_emulator, tmp_path):
     def _read(case: Case, *extra_streams: str, **fault: Any):
         big_emulator.clear()
         injected = big_emulator.add_fault(provider=case.provider, path=case.path, **case.fault_at, **fault) if fault else None
-        config = {**big_emulator.config(case.provider), "max_retries": 2, "requests_per_minute": 100000}
+        config = {**big_emulator.config(case.provider), "max_retries": 2, "requests_per_minute": 100000, **FAST_BACKOFF}
         result = source_sms(tmp_path, "read", config=config, catalog=catalog(case.stream, *extra_streams))
         requests = [r for r in big_emulator.requests if r["provider"] == case.provider and r["path"] == case.path.strip("^$")]
         return result, requests, injected
@@ -97,7 +97,7 @@ def baseline(big_emulator, tmp_path_factory):
     counts = {}
     for name, case in CASES.items():
         big_emulator.clear()
-        config = {**big_emulator.config(case.provider), "max_retries": 2, "requests_per_minute": 100000}
+        config = {**big_emulator.config(case.provider), "max_retries": 2, "requests_per_minute": 100000, **FAST_BACKOFF}
         result = source_sms(tmp_path_factory.mktemp(name), "read", config=config, catalog=catalog(case.stream))
         assert not errors(result), errors(result)
         counts[name] = len([r for r in big_emulator.requests if r["path"] == case.path.strip("^$")])

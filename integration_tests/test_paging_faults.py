@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import requests
 
-from integration_tests.conftest import source_sms
+from integration_tests.conftest import FAST_BACKOFF, source_sms
 from integration_tests.fault_table import add_paging_row
 from sms_emulator.server import Emulator
 
@@ -82,7 +82,7 @@ def read_with(tmp_path):
             injected = emulator.add_fault(provider=case.provider, path=case.path, **page, **fault)
             # One request at a time: with date windows read in parallel, which window's page 2 meets the
             # fault first (and so how much of the list is missing) would be down to scheduling.
-            config = {**emulator.config(case.provider), "max_retries": 1, "requests_per_minute": 100000, "concurrency": 1}
+            config = {**emulator.config(case.provider), "max_retries": 1, "requests_per_minute": 100000, "concurrency": 1, **FAST_BACKOFF}
             result = source_sms(tmp_path, "read", config=config, catalog=catalog(case.stream))
             after = {item[case.key] for item in emulator.apps[case.provider].truth()[case.stream]}
             # The SMS Works' search pages by skip within each date window: how much an empty page 2 loses.

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from integration_tests.conftest import full_catalog
+from integration_tests.conftest import FAST_BACKOFF, full_catalog
 from sms_emulator.providers import REGISTRY
 from source_sms.manifest import BASIC_AUTH
 
@@ -67,7 +67,7 @@ FAULTS = {"500": dict(kind="status", status=500), "401": dict(kind="status", sta
 @pytest.mark.parametrize("fault", FAULTS, ids=[f"under a {f}" for f in FAULTS])
 @pytest.mark.parametrize("provider", sorted(REGISTRY))
 def test_no_credential_in_any_output_of_check_discover_and_read_at_debug_level(emulator, run, spec_options, provider, fault):
-    config = {**emulator.config(provider), "max_retries": 0, "requests_per_minute": 100000}
+    config = {**emulator.config(provider), "max_retries": 0, "requests_per_minute": 100000, **FAST_BACKOFF}
     secrets = credentials(spec_options[provider], config["provider"])
     discovered = run("discover", config=config, extra=("--debug",))
     outputs = {"discover": discovered.stdout + discovered.stderr}

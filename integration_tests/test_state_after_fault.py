@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from integration_tests.conftest import source_sms
+from integration_tests.conftest import FAST_BACKOFF, source_sms
 from sms_emulator.server import Emulator
 
 
@@ -55,7 +55,7 @@ def emulator():
 def test_a_permanent_fault_on_a_later_window_keeps_the_earlier_windows_and_their_state(emulator, tmp_path, name):
     case = CASES[name]
     truth = {item[case.key]: item for item in emulator.apps[case.provider].truth()["messages"]}
-    config = {**emulator.config(case.provider), "max_retries": 1, "requests_per_minute": 100000}
+    config = {**emulator.config(case.provider), "max_retries": 1, "requests_per_minute": 100000, **FAST_BACKOFF}
     emulator.clear()
     emulator.add_fault(provider=case.provider, path=f"^{case.path}$", method="POST",
                        body=rf'"{case.window_field}": ?"{case.failing_window}', kind="status", status=401, times=-1)

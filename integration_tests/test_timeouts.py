@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from integration_tests.conftest import NUMBERS, SECOND_PAGE, source_sms
+from integration_tests.conftest import FAST_BACKOFF, NUMBERS, SECOND_PAGE, source_sms
 from integration_tests.fault_table import add_row
 
 CATALOG = {"streams": [{"stream": {"name": "phone_numbers", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
@@ -22,7 +22,7 @@ def read_slow(numbers_emulator, tmp_path):
     def _read(times: int):
         numbers_emulator.clear()
         numbers_emulator.add_fault(provider="tyntec", path="numbers", query=SECOND_PAGE, kind="delay", seconds=3, times=times)
-        config = {**numbers_emulator.config("tyntec"), "max_retries": 2, "request_timeout_seconds": 1}
+        config = {**numbers_emulator.config("tyntec"), "max_retries": 2, "request_timeout_seconds": 1, **FAST_BACKOFF}
         result = source_sms(tmp_path, "read", config=config, catalog=CATALOG)
         return result, [r for r in numbers_emulator.requests if r["path"].endswith("numbers")]
     return _read
