@@ -54,9 +54,10 @@ def as_sent(record: dict, item: dict) -> bool:
 
 
 def read_time_fields(definition: dict) -> set[str]:
-    """Fields the stream sets to the time of the read (now_utc()): they differ between any two reads."""
+    """Fields the stream sets to the time of the read (a value that is now_utc()): they differ between
+    any two reads. A value that only compares with now_utc() (Sinch's batch_status) is an ordinary field."""
     return {added["path"][-1] for node in walk(definition) if isinstance(node, dict) and node.get("type") == "AddFields"
-            for added in node["fields"] if "now_utc()" in str(added.get("value"))}
+            for added in node["fields"] if str(added.get("value")).replace(" ", "").startswith("{{now_utc()")}
 
 
 def canonical(record: dict, timed: set[str], window: tuple[str, str]) -> str:
