@@ -92,8 +92,9 @@ def run(args: Optional[List[str]] = None) -> None:
     try:
         launch(source, args)
     except MissingStreams as error:
-        # The trace the CDK's excepthook would print, and exit 1, also when run() is called in process.
-        error.emit_message()
+        # A config error with the fix in its message: the trace without the stack the CDK's excepthook
+        # would add, and exit 1, also when run() is called in process.
+        _print(_trace_error(error.message, FailureType.config_error))
         sys.exit(1)
 
 
