@@ -9,6 +9,7 @@ from typing import Any, Optional
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, discover, read
+from airbyte_cdk.test.state_builder import StateBuilder
 
 from source_sms.source import SourceSms
 
@@ -37,6 +38,13 @@ def read_stream(config: dict, stream: str, state: Optional[list] = None, expecti
     # Built with the config: the CDK picks the provider's conditional streams at construction.
     source = SourceSms(catalog=configured, config=config, state=state)
     return read(source, config, configured, state, expecting_exception=expecting_exception)
+
+
+def read_incremental(config: dict, stream: str, state: Optional[dict] = None) -> EntrypointOutput:
+    """An incremental read of one stream, from ``state`` (that stream's state object) or from scratch."""
+    configured = catalog(stream, sync_mode=SyncMode.incremental)
+    messages = StateBuilder().with_stream_state(stream, state).build() if state else None
+    return read(SourceSms(catalog=configured, config=config, state=messages), config, configured, messages)
 
 
 def discover_streams(config: dict) -> dict[str, Any]:

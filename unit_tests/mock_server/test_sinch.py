@@ -6,17 +6,15 @@ import json
 import logging
 
 import pytest
-from airbyte_cdk.models import Status, SyncMode
-from airbyte_cdk.test.catalog_builder import CatalogBuilder
+from airbyte_cdk.models import Status
 from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest, HttpResponse
-from airbyte_cdk.test.state_builder import StateBuilder
 from freezegun import freeze_time
 
 from source_sms.config_check import config_errors
 from source_sms.manifest import connection_specification
 from source_sms.source import SourceSms
-from unit_tests.helpers import SENTINEL_SECRET, read_stream, record_data, response_body, response_json
+from unit_tests.helpers import SENTINEL_SECRET, catalog, read_incremental, read_stream, record_data, response_body, response_json
 
 PLAN = "jd63jf88477ll123ab4567cd89012ef3"
 BASE = f"https://us.sms.api.sinch.com/xms/v1/{PLAN}"
@@ -41,12 +39,6 @@ def batches(count: int, start: int = 0) -> str:
         {"id": f"01B{start + i:023d}", "type": "mt_text", "from": "SinchShop", "to": [f"+1555{start + i:07d}"], "body": "hi",
          "created_at": "2026-11-16T10:00:00.000Z", "modified_at": "2026-11-16T10:00:00.000Z", "canceled": False}
         for i in range(count)]})
-
-
-def read_incremental(cfg: dict, stream: str, state: dict | None = None):
-    catalog = CatalogBuilder().with_stream(stream, SyncMode.incremental).build()
-    state_messages = StateBuilder().with_stream_state(stream, state).build() if state else None
-    return read(SourceSms(catalog=catalog, config=cfg, state=state_messages), cfg, catalog, state_messages)
 
 
 @freeze_time(NOW)
@@ -240,12 +232,9 @@ def test_a_full_read_of_every_stream_calls_only_the_read_endpoints(http_mocker: 
     http_mocker.get(get("/groups/01FC66621VHDBN119Z8PMV1AHY/members"), HttpResponse("[]"))
     http_mocker.get(get("/groups/01FC66621VHDBN119Z8PMV1AHZ/members"), HttpResponse("[]"))
     streams = ["messages", "message_statuses", "inbound_messages", "contact_groups"]
-    builder = CatalogBuilder()
-    for stream in streams:
-        builder.with_stream(stream, SyncMode.full_refresh)
-    catalog = builder.build()
+    configured = catalog(*streams)
 
-    output = read(SourceSms(catalog=catalog, config=config(), state=None), config(), catalog)
+    output = read(SourceSms(catalog=configured, config=config(), state=None), config(), configured)
 
     assert not output.errors
     assert {r.record.stream for r in output.records} == set(streams)

@@ -6,15 +6,13 @@ import json
 import logging
 
 import pytest
-from airbyte_cdk.models import Status, SyncMode
-from airbyte_cdk.test.catalog_builder import CatalogBuilder
+from airbyte_cdk.models import Status
 from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest, HttpResponse
-from airbyte_cdk.test.state_builder import StateBuilder
 from freezegun import freeze_time
 
 from source_sms.source import SourceSms
-from unit_tests.helpers import SENTINEL_SECRET, read_stream, record_data, response_body, response_json
+from unit_tests.helpers import SENTINEL_SECRET, catalog, read_incremental, read_stream, record_data, response_body, response_json
 
 BASE = "https://api.thesmsworks.co.uk/v1"
 HEADERS = {"Authorization": f"JWT {SENTINEL_SECRET}"}
@@ -37,12 +35,6 @@ def page(count: int, start: int = 0, status: str = "DELIVERED", batch=None) -> s
                         "destination": 447700900000 + start + i, "created": "Tue Nov 10 2026 10:00:00 GMT+0000 (GMT)",
                         "modified": "Tue Nov 10 2026 10:00:05 GMT+0000 (GMT)", "schedule": "", "tag": None,
                         "customerid": "c", **({"batchid": batch} if batch else {})} for i in range(count)])
-
-
-def read_incremental(cfg: dict, stream: str, state: dict | None = None):
-    catalog = CatalogBuilder().with_stream(stream, SyncMode.incremental).build()
-    state_messages = StateBuilder().with_stream_state(stream, state).build() if state else None
-    return read(SourceSms(catalog=catalog, config=cfg, state=state_messages), cfg, catalog, state_messages)
 
 
 @freeze_time(NOW)
@@ -285,12 +277,9 @@ def test_a_full_read_of_every_stream_calls_only_the_read_endpoints(http_mocker: 
     http_mocker.get(HttpRequest(f"{BASE}/credits/balance"), HttpResponse(response_body("smsworks", "credits")))
     http_mocker.get(HttpRequest(f"{BASE}/utils/test"), HttpResponse(response_body("smsworks", "utils_test")))
     streams = ["messages", "inbound_messages", "batches", "scheduled_messages", "credits", "account"]
-    builder = CatalogBuilder()
-    for stream in streams:
-        builder.with_stream(stream, SyncMode.full_refresh)
-    catalog = builder.build()
+    configured = catalog(*streams)
 
-    output = read(SourceSms(catalog=catalog, config=config(), state=None), config(), catalog)
+    output = read(SourceSms(catalog=configured, config=config(), state=None), config(), configured)
 
     assert not output.errors
     assert {r.record.stream for r in output.records} == set(streams)
