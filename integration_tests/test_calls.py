@@ -10,7 +10,7 @@ calls fails and a change that removes them has to update the figure on purpose.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -33,10 +33,21 @@ def emulator():
     server.stop()
 
 
-def windows_since(start: str, days: int) -> int:
-    """How many `days`-long windows reach from `start` to now (the last one ends now)."""
-    begun = datetime.fromisoformat(start.replace("Z", "+00:00"))
-    return math.ceil((datetime.now(timezone.utc) - begun).total_seconds() / (days * 86400))
+def following_windows(start: str, step_days: int, moments: list, page: int) -> list[int]:
+    """Records of each window the rule in source_sms/windows.py cuts from `start` to now, computed here
+    from the emulator's truth: the first window is `step_days` long, each next one is sized to hold
+    10 pages at the last one's rate, at most 16 times longer (16 times after an empty one) and at
+    most 16 steps."""
+    lower = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    now = datetime.now(timezone.utc)
+    length, counts = timedelta(days=step_days), []
+    while True:
+        upper = min(lower + length, now)
+        counts.append(sum(lower <= m < upper for m in moments) if upper < now else sum(lower <= m for m in moments))
+        if upper >= now:
+            return counts
+        length = grown(length, counts[-1], page, step_days)
+        lower = upper
 
 
 def test_batches_is_one_paged_search_and_no_call_per_batch(emulator, tmp_path):
@@ -56,48 +67,61 @@ def test_batches_is_one_paged_search_and_no_call_per_batch(emulator, tmp_path):
 
 
 def test_a_sync_of_every_smsworks_stream_makes_the_calls_its_windows_need_and_no_more(emulator, tmp_path):
+    app = emulator.apps["smsworks"]
     config = emulator.config("smsworks")
     streams = ["messages", "inbound_messages", "batches", "scheduled_messages", "credits", "account"]
+    outbound = [app.created[m["messageid"]] for m in app.messages if m["status"] != "INCOMING"]
+    incoming = [app.created[m["messageid"]] for m in app.messages if m["status"] == "INCOMING"]
     emulator.clear()
 
     result = source_sms(tmp_path, "read", config=config, catalog=catalog(*streams))
 
     assert result.returncode == 0, result.stderr[-2000:]
     calls = [r for r in emulator.requests if r["provider"] == "smsworks"]
-    windows = windows_since(config["start_date"], 30)
-    # messages: one page per window, one more per 1,000 messages in it (window_counts);
-    # inbound_messages: one page a window (the 20 % incoming never fill one); batches: three pages
-    # of its single search; scheduled_messages, credits, account: one call each.
     searches = [r for r in calls if r["path"] == "/messages"]
     inbound = [r for r in searches if '"INCOMING"' in r["body"]]
-    assert len(inbound) == windows
+    # inbound_messages: one page a window (the 20 % incoming never fill one), its windows sized by
+    # the incoming messages; messages: its windows sized by the outbound ones it keeps, one page per
+    # 1,000 messages of both directions in each (the search is not filtered by status); batches: the
+    # three pages of its single search; scheduled_messages, credits, account: one call each.
+    inbound_windows = following_windows(config["start_date"], 30, incoming, SW_SEARCH_PAGE)
+    assert len(inbound) == sum(n // SW_SEARCH_PAGE + 1 for n in inbound_windows)
     assert not [r for r in calls if r["path"].startswith("/batch/")]
     assert len(calls) - len(searches) == 3
-    outbound_and_batches = len(searches) - len(inbound)
-    messages_pages = sum(n // SW_SEARCH_PAGE + 1 for n in window_counts(emulator, config["start_date"], 30))
-    assert outbound_and_batches == messages_pages + 3, (outbound_and_batches, messages_pages)
+    windows = bounds(config["start_date"], 30, outbound, SW_SEARCH_PAGE)
+    every = [app.created[m["messageid"]] for m in app.messages]
+    pages = sum(sum(lo <= m < hi for m in every) // SW_SEARCH_PAGE + 1 for lo, hi in windows)
+    assert len(searches) - len(inbound) == pages + 3, (len(searches) - len(inbound), pages, windows)
+    # Against the fewest (one 1,000-message search answers all three streams): the windows' cost.
+    fewest = len(app.messages) // SW_SEARCH_PAGE + 1
+    assert len(searches) <= fewest + len(windows) + len(inbound_windows) + 3
 
 
-def window_counts(emulator, start: str, days: int) -> list[int]:
-    """Messages (both directions) created in each `days`-long window from `start` to now."""
-    app = emulator.apps["smsworks"]
-    begun = datetime.fromisoformat(start.replace("Z", "+00:00"))
-    counts = [0] * windows_since(start, days)
-    for moment in app.created.values():
-        counts[min(len(counts) - 1, int((moment - begun).total_seconds() // (days * 86400)))] += 1
-    return counts
+def grown(length: timedelta, count: int, page: int, step_days: int) -> timedelta:
+    factor = 16 if not count else min(16, 10 * page / count)
+    return max(timedelta(hours=1), min(length * factor, timedelta(days=16 * step_days)))
 
 
-def test_messagemedia_messages_make_one_report_page_per_7_day_window_and_per_100_messages(emulator, tmp_path):
-    """Pins today's windows: every 7-day window since start_date costs a call even when empty
-    (docs/performance.md "Calls per sync" says what skipping empty history would take)."""
+def bounds(start: str, step_days: int, moments: list, page: int) -> list[tuple]:
+    """The (start, end) of each window following_windows cuts, the last ending after now."""
+    lower = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    result, length = [], timedelta(days=step_days)
+    for count in following_windows(start, step_days, moments, page):
+        upper = lower + length
+        result.append((lower, upper))
+        length = grown(length, count, page, step_days)
+        lower = upper
+    result[-1] = (result[-1][0], datetime.max.replace(tzinfo=timezone.utc))
+    return result
+
+
+def test_messagemedia_messages_read_windows_that_follow_the_data(emulator, tmp_path):
+    """Empty history costs a few growing windows, not one call per 7-day window since start_date
+    (48 calls for 3 pages before; docs/performance.md "Calls per sync")."""
     app = emulator.apps["messagemedia"]
     config = emulator.config("messagemedia")
-    begun = datetime.fromisoformat(config["start_date"].replace("Z", "+00:00"))
-    counts = [0] * windows_since(config["start_date"], 7)
-    for row in app.report:
-        moment = datetime.fromisoformat(row["timestamp"]).replace(tzinfo=timezone.utc)
-        counts[min(len(counts) - 1, int((moment - begun).total_seconds() // (7 * 86400)))] += 1
+    moments = [datetime.fromisoformat(row["timestamp"]).replace(tzinfo=timezone.utc) for row in app.report]
+    counts = following_windows(config["start_date"], 7, moments, 100)
     emulator.clear()
 
     result = source_sms(tmp_path, "read", config=config, catalog=catalog("messages"))
@@ -107,3 +131,7 @@ def test_messagemedia_messages_make_one_report_page_per_7_day_window_and_per_100
     calls = [r for r in emulator.requests if r["provider"] == "messagemedia"]
     assert {r["path"] for r in calls} == {"/v2-preview/reporting/messages/detail"}
     assert len(calls) == sum(max(1, math.ceil(n / 100)) for n in counts), counts
+    # The fewest: one report page per 100 messages. The windows add at most a call each.
+    fewest = math.ceil(len(app.report) / 100)
+    assert fewest <= len(calls) <= fewest + len(counts)
+    assert len(counts) <= 5, counts

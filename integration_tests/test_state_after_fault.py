@@ -1,7 +1,9 @@
 """A permanent fault on a later date window of an incremental stream: what was read before is kept.
 
-Sinch MessageMedia `messages` (7-day windows from the config's start_date 2026-01-01) and The SMS
-Works `messages` (30-day windows). A permanent 401 hits the window that starts on `failing_window`.
+Sinch MessageMedia `messages` (a first window of 7 days) and The SMS Works `messages` (30 days), read
+from a start_date inside the seeded history. Later windows follow the data (source_sms/windows.py),
+but the second one always starts where the first, of the manifest's step, ends: a permanent 401 hits
+the window that starts on `failing_window`.
 The first read must emit the earlier windows' records and a STATE covering them before the error
 trace; a second read started from that state (fault gone) must bring every remaining record: the
 two reads together hold the emulator's whole truth.
@@ -10,6 +12,7 @@ two reads together hold the emulator's whole truth.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -30,10 +33,20 @@ class Case:
     fix: str
 
 
+# Inside the seeded history (2026-07 to 2026-10-01), so the first window already holds records.
+START_DATE = "2026-07-20T00:00:00Z"
+START = datetime(2026, 7, 20, tzinfo=timezone.utc)
+
+
+def moment(app: Any, item: dict[str, Any]) -> datetime:
+    if "messageid" in item:  # The SMS Works: a JavaScript date string; the emulator keeps the instant
+        return app.created[item["messageid"]]
+    return datetime.fromisoformat(item["timestamp"]).replace(tzinfo=timezone.utc)
+
 CASES = {
     "messagemedia": Case("messagemedia", "message_id", "timestamp", "/v2-preview/reporting/messages/detail", "start_date",
-                         "2026-08-27", "Sinch MessageMedia", "provider.api_key"),
-    "smsworks": Case("smsworks", "messageid", "created_at", "/messages", "from", "2026-08-29", "The SMS Works", "provider.jwt_token"),
+                         "2026-07-27", "Sinch MessageMedia", "provider.api_key"),
+    "smsworks": Case("smsworks", "messageid", "created_at", "/messages", "from", "2026-08-19", "The SMS Works", "provider.jwt_token"),
 }
 
 
@@ -54,8 +67,10 @@ def emulator():
 @pytest.mark.parametrize("name", CASES)
 def test_a_permanent_fault_on_a_later_window_keeps_the_earlier_windows_and_their_state(emulator, tmp_path, name):
     case = CASES[name]
-    truth = {item[case.key]: item for item in emulator.apps[case.provider].truth()["messages"]}
-    config = {**emulator.config(case.provider), "max_retries": 1, "requests_per_minute": 100000, **FAST_BACKOFF}
+    app = emulator.apps[case.provider]
+    truth = {item[case.key]: item for item in app.truth()["messages"] if moment(app, item) >= START}
+    config = {**emulator.config(case.provider), "start_date": START_DATE, "max_retries": 1, "requests_per_minute": 100000,
+              **FAST_BACKOFF}
     emulator.clear()
     emulator.add_fault(provider=case.provider, path=f"^{case.path}$", method="POST",
                        body=rf'"{case.window_field}": ?"{case.failing_window}', kind="status", status=401, times=-1)

@@ -410,6 +410,71 @@ def _mm_rows(truth: dict, since: Optional[datetime]) -> list[dict]:
     return _since(rows, since)
 
 
+# Twilio: every list (2010 and Messaging v1) takes PageSize 1..1000 and answers `next_page_uri` /
+# `meta.next_page_url`, null on the last page (OAI, docs/providers/twilio.md), so a full last page
+# needs no extra call: `pages`. No maximum DateSent or usage date range is documented.
+TWILIO_PAGE = 1000
+TWILIO_SENDER_LISTS = ("phone_number", "alpha_sender", "short_code")  # PhoneNumbers, AlphaSenders, ShortCodes
+TWILIO_CATEGORIES = ["sms", "sms-outbound", "sms-inbound"]  # the fragment's usage_categories default
+# Sinch xms/v1: page_size at most 100 (batches, inbounds, groups: SINCH-OAS; delivery reports document
+# no maximum, and no larger page can be counted on), and every answer carries `count`, the total, so
+# the first page tells how many follow: `pages`, not `pages_until_short`. No maximum date range.
+SINCH_PAGE = 100
+SINCH_BATCH_DAYS = 14  # "list batch messages created in the last 14 days" (SINCH-OAS ListBatches)
+
+
+def _start(config: dict, since: Optional[datetime]) -> datetime:
+    """Where a dated read starts: `since` for an incremental read, else the config's start_date
+    (both Twilio's DateSent> and Sinch's start_date carry it; default 90 days back, as the connector's)."""
+    if since is not None:
+        return since
+    text = config.get("start_date")
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else datetime.now(timezone.utc) - timedelta(days=90)
+
+
+def _tw_sent(truth: dict, config: dict, since: Optional[datetime]) -> list[dict]:
+    """Messages a DateSent> (on or after) read from `since` returns. One list holds every direction;
+    a message with no date_sent is outside every DateSent filter, so it is not data the stream reads."""
+    from email.utils import parsedate_to_datetime  # the 2010 API's dates are RFC 2822
+    rows = [(parsedate_to_datetime(m["date_sent"]), m) for m in truth["messages"] if m.get("date_sent")]
+    return _since(rows, _start(config, since))
+
+
+def _tw_senders(truth: dict) -> int:
+    """The services list, then one list per service and sender kind (no call lists the senders of
+    every service at once, and an empty list still takes its call to be known empty)."""
+    calls = pages(len(truth["messaging_services"]), TWILIO_PAGE)
+    for service in truth["messaging_services"]:
+        mine = [s for s in truth["sender_ids"] if s["service_sid"] == service["sid"]]
+        calls += sum(pages(sum(kind in s for s in mine), TWILIO_PAGE) for kind in TWILIO_SENDER_LISTS)
+    return calls
+
+
+def _tw_usage(truth: dict, config: dict) -> int:
+    """One list per configured category: `Category` takes one value, and a list without it answers
+    every category Twilio bills (dozens on a real account, most unwanted), so it is no cheaper in
+    general. Each category's days from start_date are paged 1,000 at a time."""
+    first = _start(config, None).date().isoformat()
+    rows = [u for u in truth["usage_records"] if u["start_date"] >= first]
+    categories = config["provider"].get("usage_categories", TWILIO_CATEGORIES)
+    return sum(pages(sum(u["category"] == c for u in rows), TWILIO_PAGE) for c in categories)
+
+
+def _sinch_rows(items: list[dict], field: str, config: dict, since: Optional[datetime]) -> list[dict]:
+    """Items a start_date (inclusive) read from `since` returns; the API writes ISO 8601 with ms and Z.
+    An item dated after now (the emulator's report of a batch just sent) is not there yet for a read."""
+    now = datetime.now(timezone.utc)
+    rows = [(at, i) for at, i in ((datetime.fromisoformat(i[field].replace("Z", "+00:00")), i) for i in items) if at <= now]
+    return _since(rows, _start(config, since))
+
+
+def _sinch_batches(truth: dict, config: dict, since: Optional[datetime]) -> list[dict]:
+    """Batches the API lists at all: created in the last 14 days, whatever start_date asks (the
+    emulator serves older ones, the API does not, so they are no data a read can get)."""
+    listable = datetime.now(timezone.utc) - timedelta(days=SINCH_BATCH_DAYS)
+    return _sinch_rows(truth["messages"], "created_at", config, max(_start(config, since), listable))
+
+
 FEWEST: dict[str, dict[str, Any]] = {
     # One search without a status answers every message, both directions and batch members included
     # (status takes one value only, so outbound alone would take five searches). Batch messages are in
@@ -443,6 +508,27 @@ FEWEST: dict[str, dict[str, Any]] = {
         # unpaged lists; groups carry no members, so contact_groups also needs the contacts list
         "contacts": lambda t, c, since: 1, "contact_groups": lambda t, c, since: 2, "places": lambda t, c, since: 1,
         "_shared": [("contacts", "contact_groups")],
+    },
+    "twilio": {
+        "messages": lambda t, c, since: pages(len(_tw_sent(t, c, since)), TWILIO_PAGE),
+        "phone_numbers": lambda t, c, since: pages(len(t["phone_numbers"]), TWILIO_PAGE),
+        "messaging_services": lambda t, c, since: pages(len(t["messaging_services"]), TWILIO_PAGE),
+        # per parent: the senders are only listed under /v1/Services/{sid}/<kind>
+        "sender_ids": lambda t, c, since: _tw_senders(t),
+        "credits": lambda t, c, since: 1,  # Balance.json, one object
+        "usage_records": lambda t, c, since: _tw_usage(t, c),
+        # shared: sender_ids needs the services list, which is all messaging_services reads
+        "_shared": [("messaging_services", "sender_ids")],
+    },
+    "sinch": {
+        # Batches, delivery reports and inbounds are three lists (no one answers another's data), so
+        # nothing is shared; each is one date range, paged 100 at a time.
+        "messages": lambda t, c, since: pages(len(_sinch_batches(t, c, since)), SINCH_PAGE),
+        "message_statuses": lambda t, c, since: pages(len(_sinch_rows(t["message_statuses"], "at", c, since)), SINCH_PAGE),
+        "inbound_messages": lambda t, c, since: pages(len(_sinch_rows(t["inbound_messages"], "received_at", c, since)), SINCH_PAGE),
+        # per parent: the group list carries no members; GET /groups/{id}/members, one unpaged array
+        # per group, is the only way to them
+        "contact_groups": lambda t, c, since: pages(len(t["contact_groups"]), SINCH_PAGE) + len(t["contact_groups"]),
     },
 }
 
@@ -491,7 +577,7 @@ def _cursor_moment(state: dict, stream: dict) -> Optional[datetime]:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-LOOKBACK_DAYS = {"smsworks": 3, "messagemedia": 1}  # the fragments' lookback_days defaults
+LOOKBACK_DAYS = {"smsworks": 3, "messagemedia": 1, "twilio": 3, "sinch": 1}  # the fragments' lookback_days defaults
 
 
 @dataclass

@@ -29,6 +29,7 @@ from source_sms.manifest import BASIC_AUTH, DEFAULT_BASE_URLS, MODELS, PROVIDER_
 from source_sms.products import ForbiddenStreams, probe_products
 from source_sms.model import Hasher, Normaliser
 from source_sms.state import normalise_state
+from source_sms.windows import FollowingWindowsFactory
 
 # dpath.get/new answered directly for plain key paths (the CDK's extractor walked every value of every
 # page to find the records); why, and how it stays identical to dpath: source_sms/fast_dpath.py.
@@ -56,6 +57,9 @@ class SourceSms(ConcurrentDeclarativeSource):
         )
         # Names of the streams this config has, seen when the CDK picks the catalog's streams.
         self._stream_names: Optional[List[str]] = None
+        # Dated streams cut each window after reading the last one (windows.py). That needs a worker
+        # to read while another waits to cut the next window, so one worker keeps the fixed windows.
+        FollowingWindowsFactory.install(self._constructor, follow_windows=_workers(config) >= 2)
 
     # Legacy state shapes (an object keyed by stream, LEGACY messages) are read too: see state.py.
     @classmethod
@@ -123,6 +127,11 @@ def _missing_streams_message(missing: List[str], names: List[str], config: Mappi
     return (f"The catalog names {'a stream' if len(missing) == 1 else 'streams'} that {label} does not have: {quoted}. "
             f"Its streams are: {', '.join(names) or '(none)'}. Refresh the source schema (run discover) and "
             f"select streams from that list; a catalog from another provider's config does not fit this one.")
+
+
+def _workers(config: Optional[Mapping[str, Any]]) -> int:
+    value = config.get("concurrency", 4) if isinstance(config, Mapping) else 4
+    return value if isinstance(value, int) and not isinstance(value, bool) else 4
 
 
 def _normaliser(config: Mapping[str, Any], logger: logging.Logger) -> Optional[Normaliser]:
