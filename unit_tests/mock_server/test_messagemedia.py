@@ -48,10 +48,15 @@ def report_page(count: int, start: int = 0, page: int = 0, has_next: bool = Fals
 
 
 EMPTY_REPORT = json.dumps({"messages": [], "pagination": {"page": 0, "page_size": 100, "has_next": False}})
-# 2026-01-01 .. 2026-01-15 12:00 in 7-day windows, millisecond precision, no overlap and no gap.
+# 2026-01-01 .. 2026-01-15 12:00, millisecond precision, no overlap and no gap. The first window is the
+# manifest's 7 days; a first window with fewer than 1000 records (10 pages of 100) makes the next one
+# 16 times as long (112 days), so it runs to now (source_sms/windows.py).
 WINDOWS = [("2026-01-01T00:00:00.000Z", "2026-01-07T23:59:59.999Z"),
-           ("2026-01-08T00:00:00.000Z", "2026-01-14T23:59:59.999Z"),
-           ("2026-01-15T00:00:00.000Z", "2026-01-15T12:00:00.000Z")]
+           ("2026-01-08T00:00:00.000Z", "2026-01-15T12:00:00.000Z")]
+# The manifest's fixed 7-day windows over the same range, as the CDK cuts them (config concurrency 1).
+FIXED_WINDOWS = [("2026-01-01T00:00:00.000Z", "2026-01-07T23:59:59.999Z"),
+                 ("2026-01-08T00:00:00.000Z", "2026-01-14T23:59:59.999Z"),
+                 ("2026-01-15T00:00:00.000Z", "2026-01-15T12:00:00.000Z")]
 
 
 def mock_windows(http_mocker: HttpMocker, first_window_body: str = EMPTY_REPORT, windows=WINDOWS) -> None:
@@ -110,7 +115,8 @@ class TestMessages:
         assert state == {"timestamp": "2026-01-03T18:02:11.000Z"}
 
         http_mocker.clear_all_matchers()
-        # State 2026-01-03T18:02:11.000Z minus the default 1-day lookback, then 7-day windows up to now.
+        # State 2026-01-03T18:02:11.000Z minus the default 1-day lookback: a first 7-day window, empty,
+        # so the next one is 16 times as long and runs to now.
         for start, end in [("2026-01-02T18:02:11.000Z", "2026-01-09T18:02:10.999Z"), ("2026-01-09T18:02:11.000Z", "2026-01-15T12:00:00.000Z")]:
             http_mocker.post(HttpRequest(DETAIL, body=report_body(start, end)), HttpResponse(EMPTY_REPORT))
         incoming = StateBuilder().with_stream_state("messages", state).build()
@@ -130,8 +136,9 @@ class TestMessages:
         assert "2026-01-01T00:00:00.25Z" in error.message
 
     def test_a_rejected_key_ends_the_read_with_a_config_error_naming_the_fix(self, http_mocker: HttpMocker) -> None:
-        for start, end in WINDOWS:  # the windows are read concurrently: each may be the first to fail
-            http_mocker.post(HttpRequest(DETAIL, body=report_body(start, end)), HttpResponse(json.dumps({"message": "Unauthenticated"}), 401))
+        # The first window fails, so no later window is cut (each is sized from the one before it).
+        start, end = WINDOWS[0]
+        http_mocker.post(HttpRequest(DETAIL, body=report_body(start, end)), HttpResponse(json.dumps({"message": "Unauthenticated"}), 401))
 
         output = read_stream(config(), "messages", expecting_exception=True)
 
@@ -140,6 +147,94 @@ class TestMessages:
         assert "provider.api_secret" in stream_error
         assert output.errors[0].trace.error.failure_type.value == "config_error"
         assert SENTINEL_SECRET not in json.dumps(messages)
+
+
+# Far enough from the start date for three windows of an empty history: 7 days, 16 x 7 = 112 days, the rest.
+FOLLOWING_NOW = "2026-06-15T12:00:00Z"
+
+
+def sent_windows(http_mocker: HttpMocker) -> list[tuple]:
+    """(start_date, end_date, page) of each detail-report request, in the order they were sent."""
+    bodies = [json.loads(request.body) for request in http_mocker._mocker.request_history if request.path == "/v2-preview/reporting/messages/detail"]
+    return [(body["start_date"], body["end_date"], body.get("page")) for body in bodies]
+
+
+@freezegun.freeze_time(FOLLOWING_NOW)
+class TestFollowingWindows:
+    """Each window is cut after the one before it is read, sized from what it held (source_sms/windows.py):
+    the first is the manifest's 7 days; the next holds about 10 pages (1000 records) at the last one's
+    rate, at most 16 times as long and at most 16 steps (112 days); the last ends at now. Windows meet
+    a millisecond apart."""
+
+    def test_an_empty_history_is_read_in_windows_growing_16_fold(self, http_mocker: HttpMocker) -> None:
+        windows = [("2026-01-01T00:00:00.000Z", "2026-01-07T23:59:59.999Z"),  # 7 days, the manifest's step
+                   ("2026-01-08T00:00:00.000Z", "2026-04-29T23:59:59.999Z"),  # 112 days: the first was empty
+                   ("2026-04-30T00:00:00.000Z", "2026-06-15T12:00:00.000Z")]  # the next (112 days again) passes now: to now
+        mock_windows(http_mocker, windows=windows)
+
+        output = read_stream(config(), "messages")
+
+        assert output.records == [] and not output.errors
+        assert sent_windows(http_mocker) == [(start, end, None) for start, end in windows]
+
+    @freezegun.freeze_time("2026-03-01T00:00:00Z")
+    def test_a_dense_window_makes_the_next_one_hold_about_ten_pages_at_its_rate(self, http_mocker: HttpMocker) -> None:
+        start, end = "2026-01-01T00:00:00.000Z", "2026-01-07T23:59:59.999Z"
+        http_mocker.post(HttpRequest(DETAIL, body=report_body(start, end)), HttpResponse(report_page(100, has_next=True)))
+        http_mocker.post(HttpRequest(DETAIL, body=report_body(start, end, page=1)), HttpResponse(report_page(100, 100, page=1, has_next=True)))
+        http_mocker.post(HttpRequest(DETAIL, body=report_body(start, end, page=2)), HttpResponse(report_page(100, 200, page=2)))
+        # 300 records in 7 days: 1000 records take 7 d x 1000 / 300 = 23 d 8 h, from 2026-01-08T00:00.
+        dense_next = ("2026-01-08T00:00:00.000Z", "2026-01-31T07:59:59.999Z")
+        # That one is empty: 16 x 23 d 8 h (capped at 112 days) passes now, so the last window runs to now.
+        last = ("2026-01-31T08:00:00.000Z", "2026-03-01T00:00:00.000Z")
+        mock_windows(http_mocker, windows=[dense_next, last])
+
+        output = read_stream(config(), "messages")
+
+        assert len({r["message_id"] for r in record_data(output)}) == 300 and not output.errors
+        assert sent_windows(http_mocker) == [(start, end, None), (start, end, 1), (start, end, 2), (*dense_next, None), (*last, None)]
+
+    @freezegun.freeze_time("2026-09-01T00:00:00Z")
+    def test_an_empty_window_grows_to_at_most_16_steps(self, http_mocker: HttpMocker) -> None:
+        windows = [("2026-01-01T00:00:00.000Z", "2026-01-07T23:59:59.999Z"),  # 7 days
+                   ("2026-01-08T00:00:00.000Z", "2026-04-29T23:59:59.999Z"),  # 16 x 7 = 112 days
+                   ("2026-04-30T00:00:00.000Z", "2026-08-19T23:59:59.999Z"),  # 16 x 112 days, capped at 16 x 7 = 112
+                   ("2026-08-20T00:00:00.000Z", "2026-09-01T00:00:00.000Z")]  # the rest, to now
+        mock_windows(http_mocker, windows=windows)
+
+        output = read_stream(config(), "messages")
+
+        assert output.records == [] and not output.errors
+        assert sent_windows(http_mocker) == [(start, end, None) for start, end in windows]
+
+    def test_a_failed_window_stops_the_read_and_the_state_is_that_of_the_last_window_that_closed(self, http_mocker: HttpMocker) -> None:
+        first = ("2026-01-01T00:00:00.000Z", "2026-01-07T23:59:59.999Z")
+        failing = ("2026-01-08T00:00:00.000Z", "2026-04-29T23:59:59.999Z")  # 2 records in the first: 16 x 7 days
+        http_mocker.post(HttpRequest(DETAIL, body=report_body(*first)), HttpResponse(response_body("messagemedia", "detail_report")))
+        # A 400 is fatal (the error handler retries only 408, 429 and 5xx). Nothing answers for the window
+        # after it (2026-04-30 .. now): it must never be requested.
+        http_mocker.post(HttpRequest(DETAIL, body=report_body(*failing)), HttpResponse(json.dumps({"message": "Invalid request"}), 400))
+        configured = catalog("messages", sync_mode=SyncMode.incremental)
+
+        output = read(SourceSms(catalog=configured, config=config(), state=None), config(), configured, expecting_exception=True)
+
+        assert sent_windows(http_mocker) == [(*first, None), (*failing, None)]
+        assert len(output.records) == 2
+        assert any("HTTP Status Code: 400" in error.trace.error.message for error in output.errors)
+        assert any("did not sync successfully: messages" in error.trace.error.message for error in output.errors)
+        # The newest record of the first window; no state claims any part of the failed window or beyond.
+        states = [message.state.stream.stream_state.__dict__ for message in output.state_messages]
+        assert states and all(state == {"timestamp": "2026-01-03T18:02:11.000Z"} for state in states), states
+
+    @freezegun.freeze_time(NOW)
+    def test_with_concurrency_1_the_manifests_fixed_7_day_windows_are_kept(self, http_mocker: HttpMocker) -> None:
+        mock_windows(http_mocker, windows=FIXED_WINDOWS)  # all empty: none grows, each is requested
+        cfg = {**config(), "concurrency": 1}
+
+        output = read_stream(cfg, "messages")
+
+        assert output.records == [] and not output.errors
+        assert sent_windows(http_mocker) == [(start, end, None) for start, end in FIXED_WINDOWS]
 
 
 class TestMessageStatuses:

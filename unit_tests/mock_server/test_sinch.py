@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from airbyte_cdk.models import Status
@@ -76,14 +77,19 @@ class TestMessages:
 
         assert len({r["id"] for r in records}) == 250
 
-    def test_the_history_is_read_in_7_day_windows_whose_end_date_is_exclusive(self, http_mocker: HttpMocker) -> None:
-        cfg = {**config(), "start_date": "2026-11-01T00:00:00Z"}
-        windows = [("2026-11-01T00:00:00Z", "2026-11-08T00:00:00Z"), ("2026-11-08T00:00:00Z", "2026-11-15T00:00:00Z"),
-                   ("2026-11-15T00:00:00Z", "2026-11-20T12:00:01Z")]
+    def test_the_history_is_read_in_growing_windows_whose_end_date_is_exclusive(self, http_mocker: HttpMocker) -> None:
+        # A first window of the manifest's 7 days; one record in it (far under 10 pages of 100) makes the
+        # next one 16 times as long, 112 days; then the rest, to now. Each end_date is the next window's
+        # start_date (exclusive: one second past the last second read), the last one now + 1 s.
+        cfg = {**config(), "start_date": "2026-07-01T00:00:00Z"}
+        windows = [("2026-07-01T00:00:00Z", "2026-07-08T00:00:00Z"), ("2026-07-08T00:00:00Z", "2026-10-28T00:00:00Z"),
+                   ("2026-10-28T00:00:00Z", "2026-11-20T12:00:01Z")]
         for start, end in windows:
             http_mocker.get(get("/batches", start_date=start, end_date=end, **FIRST_PAGE), HttpResponse(batches(1)))
 
         assert len(read_stream(cfg, "messages").records) == 3
+        sent = [parse_qs(urlsplit(request.url).query) for request in http_mocker._mocker.request_history]
+        assert [(query["start_date"][0], query["end_date"][0]) for query in sent] == windows
 
     def test_state_is_the_newest_created_at_and_the_next_sync_starts_a_lookback_day_before(self, http_mocker: HttpMocker) -> None:
         http_mocker.get(get("/batches", **WINDOW, **FIRST_PAGE), HttpResponse(response_body("sinch", "batches")))

@@ -85,14 +85,17 @@ class TestMessages:
         assert output.records == []
         assert not output.errors
 
-    def test_the_history_is_read_in_30_day_windows_from_the_start_date(self, http_mocker: HttpMocker) -> None:
-        cfg = {**config(), "start_date": "2026-09-01T00:00:00Z"}
-        windows = [("2026-09-01T00:00:00Z", "2026-09-30T23:59:59Z"), ("2026-10-01T00:00:00Z", "2026-10-30T23:59:59Z"),
-                   ("2026-10-31T00:00:00Z", NOW)]
+    def test_the_history_is_read_from_the_start_date_in_a_30_day_window_then_windows_grown_from_it(self, http_mocker: HttpMocker) -> None:
+        # A first window of the manifest's 30 days; one record in a window (far under 10 pages of 1000)
+        # makes the next one 16 times as long: 480 days, then the rest to now. They meet a second apart.
+        cfg = {**config(), "start_date": "2025-01-01T00:00:00Z"}
+        windows = [("2025-01-01T00:00:00Z", "2025-01-30T23:59:59Z"), ("2025-01-31T00:00:00Z", "2026-05-25T23:59:59Z"),
+                   ("2026-05-26T00:00:00Z", NOW)]
         for start, end in windows:
             http_mocker.post(search({"from": start, "to": end, "skip": 0, "limit": 1000}), HttpResponse(page(1)))
 
         assert len(read_stream(cfg, "messages").records) == 3
+        assert [(r.json()["from"], r.json()["to"]) for r in http_mocker._mocker.request_history] == windows
 
     def test_incremental_state_is_the_latest_created_at_and_the_next_sync_starts_there_minus_the_lookback(self, http_mocker: HttpMocker) -> None:
         http_mocker.post(search({**WINDOW, "skip": 0, "limit": 1000}), HttpResponse(page(2)))
@@ -185,7 +188,7 @@ class TestInboundMessages:
 class TestBatches:
     def test_batch_members_come_from_one_search_over_the_whole_history_with_no_call_per_batch(self, http_mocker: HttpMocker) -> None:
         """HttpMocker fails on any request not registered: no GET /batch/{id}, no second window."""
-        cfg = {**config(), "start_date": "2026-01-01T00:00:00Z"}  # ten months: ten 30-day windows for `messages`
+        cfg = {**config(), "start_date": "2026-01-01T00:00:00Z"}  # ten months: more than one window for `messages`
         found = (json.loads(page(3, batch="2586749")) + json.loads(page(2, start=3)) + json.loads(page(1, start=5, batch="9999999"))
                  + json.loads(page(1, start=6, status="INCOMING")))
         whole = search({"from": "2026-01-01T00:00:00Z", "to": NOW, "skip": 0, "limit": 1000})

@@ -26,9 +26,10 @@ BALANCE = f"{API}/2010-04-01/Accounts/{ACCOUNT}/Balance.json"
 DAILY = f"{API}/2010-04-01/Accounts/{ACCOUNT}/Usage/Records/Daily.json"
 SERVICES = f"{MESSAGING}/v1/Services"
 NOW = "2026-01-15T12:00:00Z"
-# 2026-01-01 .. 2026-01-15 12:00 in 7-day windows of DateSent, to the second, no overlap and no gap.
-WINDOWS = [("2026-01-01T00:00:00Z", "2026-01-07T23:59:59Z"), ("2026-01-08T00:00:00Z", "2026-01-14T23:59:59Z"),
-           ("2026-01-15T00:00:00Z", "2026-01-15T12:00:00Z")]
+# 2026-01-01 .. 2026-01-15 12:00 in windows of DateSent, to the second, no overlap and no gap. The first
+# is the manifest's 7 days; with fewer than 10000 records in it (10 pages of 1000) the next one is 16
+# times as long, so it runs to now (source_sms/windows.py).
+WINDOWS = [("2026-01-01T00:00:00Z", "2026-01-07T23:59:59Z"), ("2026-01-08T00:00:00Z", "2026-01-15T12:00:00Z")]
 
 
 def config(start_date: str | None = "2026-01-01T00:00:00Z", authentication: dict | None = None, **provider):
@@ -99,7 +100,8 @@ class TestMessages:
         assert state == {"date_sent": "2026-01-10T10:00:05Z"}
 
         http_mocker.clear_all_matchers()
-        # The saved cursor minus the default 3-day lookback, then 7-day windows up to now.
+        # The saved cursor minus the default 3-day lookback: a first 7-day window, empty, so the next one
+        # is 16 times as long and runs to now.
         mock_windows(http_mocker, windows=[("2026-01-07T10:00:05Z", "2026-01-14T10:00:04Z"), ("2026-01-14T10:00:05Z", "2026-01-15T12:00:00Z")])
         incoming = StateBuilder().with_stream_state("messages", state).build()
         second = read(SourceSms(catalog=configured, config=config(), state=incoming), config(), configured, incoming)
@@ -119,8 +121,9 @@ class TestMessages:
 
     def test_a_rejected_token_ends_the_read_with_a_config_error_naming_the_fix(self, http_mocker: HttpMocker) -> None:
         body = json.dumps({"code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401})
-        for start, end in WINDOWS:
-            http_mocker.get(HttpRequest(MESSAGES, query_params=window(start, end)), HttpResponse(body, 401))
+        # The first window fails, so no later window is cut (each is sized from the one before it).
+        start, end = WINDOWS[0]
+        http_mocker.get(HttpRequest(MESSAGES, query_params=window(start, end)), HttpResponse(body, 401))
 
         output = read_stream(config(), "messages", expecting_exception=True)
 
