@@ -501,6 +501,7 @@ FEWEST: dict[str, dict[str, Any]] = {
         "message_events": lambda t, c, since: len(c["provider"].get("conversation_message_ids", [])),
         "contacts": lambda t, c, since: 1, "phone_registrations": lambda t, c, since: 1,
         "channels": lambda t, c, since: 1, "account": lambda t, c, since: 1,
+        "ip_restriction": lambda t, c, since: 1,  # one GET of the account's IP allow-list (the check stream)
         # page/size, 3,000 at most; a full last page needs one more (empty) page to show it was the last
         "phone_numbers": lambda t, c, since: pages_until_short(len(t["phone_numbers"]), TYNTEC_PAGE),
     },
