@@ -33,21 +33,23 @@ def emulator():
     server.stop()
 
 
-def following_windows(start: str, step_days: int, moments: list, page: int) -> list[int]:
-    """Records of each window the rule in source_sms/windows.py cuts from `start` to now, computed here
-    from the emulator's truth: the first window is `step_days` long, each next one is sized to hold
-    10 pages at the last one's rate, at most 16 times longer (16 times after an empty one) and at
-    most 16 steps."""
+def following_windows(start: str, step_days: int, moments: list, page: int) -> list[tuple]:
+    """(start, end, records) of each window the rule in source_sms/windows.py cuts from `start` to now,
+    computed here from the emulator's truth: the first window is `step_days` long, each next one is
+    sized to hold 10 pages at the last one's rate, at most 16 times longer (16 times after an empty
+    one) and at most 16 steps. The last one's end is open (it ends when the read started)."""
     lower = datetime.fromisoformat(start.replace("Z", "+00:00"))
     now = datetime.now(timezone.utc)
-    length, counts = timedelta(days=step_days), []
-    while True:
-        upper = min(lower + length, now)
-        counts.append(sum(lower <= m < upper for m in moments) if upper < now else sum(lower <= m for m in moments))
-        if upper >= now:
-            return counts
-        length = grown(length, counts[-1], page, step_days)
+    length, windows = timedelta(days=step_days), []
+    while lower + length < now:
+        upper = lower + length
+        count = sum(lower <= m < upper for m in moments)
+        windows.append((lower, upper, count))
+        factor = 16 if not count else min(16, 10 * page / count)
+        length = max(timedelta(hours=1), min(length * factor, timedelta(days=16 * step_days)))
         lower = upper
+    windows.append((lower, datetime.max.replace(tzinfo=timezone.utc), sum(lower <= m for m in moments)))
+    return windows
 
 
 def test_batches_is_one_paged_search_and_no_call_per_batch(emulator, tmp_path):
@@ -85,34 +87,16 @@ def test_a_sync_of_every_smsworks_stream_makes_the_calls_its_windows_need_and_no
     # 1,000 messages of both directions in each (the search is not filtered by status); batches: the
     # three pages of its single search; scheduled_messages, credits, account: one call each.
     inbound_windows = following_windows(config["start_date"], 30, incoming, SW_SEARCH_PAGE)
-    assert len(inbound) == sum(n // SW_SEARCH_PAGE + 1 for n in inbound_windows)
+    assert len(inbound) == sum(n // SW_SEARCH_PAGE + 1 for _, _, n in inbound_windows)
     assert not [r for r in calls if r["path"].startswith("/batch/")]
     assert len(calls) - len(searches) == 3
-    windows = bounds(config["start_date"], 30, outbound, SW_SEARCH_PAGE)
+    windows = following_windows(config["start_date"], 30, outbound, SW_SEARCH_PAGE)
     every = [app.created[m["messageid"]] for m in app.messages]
-    pages = sum(sum(lo <= m < hi for m in every) // SW_SEARCH_PAGE + 1 for lo, hi in windows)
+    pages = sum(sum(lo <= m < hi for m in every) // SW_SEARCH_PAGE + 1 for lo, hi, _ in windows)
     assert len(searches) - len(inbound) == pages + 3, (len(searches) - len(inbound), pages, windows)
     # Against the fewest (one 1,000-message search answers all three streams): the windows' cost.
     fewest = len(app.messages) // SW_SEARCH_PAGE + 1
     assert len(searches) <= fewest + len(windows) + len(inbound_windows) + 3
-
-
-def grown(length: timedelta, count: int, page: int, step_days: int) -> timedelta:
-    factor = 16 if not count else min(16, 10 * page / count)
-    return max(timedelta(hours=1), min(length * factor, timedelta(days=16 * step_days)))
-
-
-def bounds(start: str, step_days: int, moments: list, page: int) -> list[tuple]:
-    """The (start, end) of each window following_windows cuts, the last ending after now."""
-    lower = datetime.fromisoformat(start.replace("Z", "+00:00"))
-    result, length = [], timedelta(days=step_days)
-    for count in following_windows(start, step_days, moments, page):
-        upper = lower + length
-        result.append((lower, upper))
-        length = grown(length, count, page, step_days)
-        lower = upper
-    result[-1] = (result[-1][0], datetime.max.replace(tzinfo=timezone.utc))
-    return result
 
 
 def test_messagemedia_messages_read_windows_that_follow_the_data(emulator, tmp_path):
@@ -121,7 +105,7 @@ def test_messagemedia_messages_read_windows_that_follow_the_data(emulator, tmp_p
     app = emulator.apps["messagemedia"]
     config = emulator.config("messagemedia")
     moments = [datetime.fromisoformat(row["timestamp"]).replace(tzinfo=timezone.utc) for row in app.report]
-    counts = following_windows(config["start_date"], 7, moments, 100)
+    counts = [n for _, _, n in following_windows(config["start_date"], 7, moments, 100)]
     emulator.clear()
 
     result = source_sms(tmp_path, "read", config=config, catalog=catalog("messages"))

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import datetime
 import threading
-from typing import Any, Iterable, Mapping, MutableMapping, Optional, Tuple
+from typing import Any, Iterable, Mapping, Optional, Tuple
 
+from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import DatetimeBasedCursor as DatetimeBasedCursorModel
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
@@ -65,8 +66,12 @@ class FollowingWindowsCursor(ConcurrentCursor):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._follow()
+
+    def _follow(self) -> None:
+        # Windows in flight by (start, end). Only the thread cutting windows adds and removes them;
+        # readers only look one up, which the GIL keeps atomic, so no lock.
         self._windows: dict[Tuple[Any, Any], _Window] = {}
-        self._windows_lock = threading.Lock()
 
     def copy_without_state(self) -> "ConcurrentCursor":
         copy = super().copy_without_state()
@@ -119,8 +124,7 @@ class FollowingWindowsCursor(ConcurrentCursor):
                 self._slice_boundary_fields_wrapper[self._END_BOUNDARY]: self._connector_state_converter.output_format(end_value),
             })
             window = _Window()
-            with self._windows_lock:
-                self._windows[self._key(stream_slice)] = window
+            self._windows[self._key(stream_slice)] = window
             yield stream_slice
             if last:
                 return
@@ -128,8 +132,7 @@ class FollowingWindowsCursor(ConcurrentCursor):
             while not window.finished.wait(_POLL_SECONDS):
                 if not threading.main_thread().is_alive():
                     return
-            with self._windows_lock:
-                self._windows.pop(self._key(stream_slice), None)
+            self._windows.pop(self._key(stream_slice), None)
             if not window.succeeded:
                 return
             length = next_length(window_end - lower, window.records, self.target_records, self._slice_range)
@@ -202,7 +205,7 @@ class FollowingWindowsFactory(ModelToComponentFactory):
         cursor = super().create_concurrent_cursor_from_datetime_based_cursor(*args, **kwargs)
         if type(cursor) is ConcurrentCursor and self.follow_windows and kwargs.get("model_type", args[0] if args else None) is DatetimeBasedCursorModel:
             cursor.__class__ = FollowingWindowsCursor
-            cursor._windows, cursor._windows_lock = {}, threading.Lock()  # type: ignore[attr-defined]
+            cursor._follow()  # type: ignore[attr-defined]
         return cursor
 
     def create_default_stream(self, model: Any, config: Mapping[str, Any], is_parent: bool = False, **kwargs: Any) -> Any:
@@ -221,8 +224,6 @@ def _page_size(model: Any, config: Mapping[str, Any]) -> int:
     strategy = getattr(getattr(getattr(model, "retriever", None), "paginator", None), "pagination_strategy", None)
     value = getattr(strategy, "page_size", None)
     if isinstance(value, str):
-        from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
-
         value = InterpolatedString.create(value, parameters={}).eval(config)
     try:
         return max(0, int(value or 0))
