@@ -1,10 +1,17 @@
 """Assemble the declarative manifest from the neutral base and one fragment per provider.
 
 Each provider's knowledge lives in ``providers/<name>.yaml`` (spec option, requester, streams,
-check streams) and ``schemas/<name>/<stream>.json``. This module only stitches them together:
-the spec's ``provider`` oneOf, ``definitions.<name>``, ``schemas.<name>``, one ``ConditionalStreams``
-block per provider and the per-provider check stream. The result is an ordinary manifest with no
-custom components (``source-sms manifest`` prints it for the Connector Builder).
+check streams, ``model:``) and ``schemas/<name>/<stream>.json``. This module only stitches them
+together: the spec's ``provider`` oneOf, ``definitions.<name>``, ``schemas.<name>``, one
+``ConditionalStreams`` block per provider, the per-provider check stream, and on each modelled stream
+the data model as its last transformation, in one of three forms with the same records (FORMS):
+
+- ``package``: a ``CustomTransformation`` naming ``source_sms.model.SmsModel`` (the package, the image,
+  PyAirbyte);
+- ``components``: the same, named ``source_declarative_manifest.components.SmsModel``, for
+  ``source-declarative-manifest`` with model.py beside it as components.py;
+- ``declarative``: ``AddFields`` with Jinja (model_jinja.py), no Python at all, for Airbyte Cloud's
+  Connector Builder. ``source-sms manifest`` prints this one.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ from typing import Any, Mapping, Optional
 
 import yaml
 
-from source_sms.model import core_properties, load_models
+from source_sms import model_jinja
+from source_sms.model import SALT_REQUIRED, core_properties, load_declarations, stream_model
 
 _PACKAGE = resources.files("source_sms")
 # libyaml's loader where PyYAML has it (as the CDK's own loader does): the same documents, parsed
@@ -41,8 +49,11 @@ def _discover_fragments() -> dict[str, dict[str, Any]]:
 
 _FRAGMENTS = _discover_fragments()
 PROVIDERS = tuple(_FRAGMENTS)
-# Each fragment's `model:` section: where the core fields come from (applied by SourceSms.read).
-MODELS = load_models(_FRAGMENTS)
+# Each fragment's `model:` section: where the core fields come from, as the manifest carries it, and parsed.
+DECLARATIONS = load_declarations(_FRAGMENTS)
+MODELS = {key: stream_model(*key, declaration) for key, declaration in DECLARATIONS.items()}
+FORMS = ("package", "components", "declarative")
+MODEL_CLASS = {"package": "source_sms.model.SmsModel", "components": "source_declarative_manifest.components.SmsModel"}
 # How messages name each provider, and its API address when the config sets no base_url.
 PROVIDER_LABELS = {name: f.get("definitions", {}).get("parameters", {}).get("provider_label", name) for name, f in _FRAGMENTS.items()}
 # Per provider, the (user, password) config paths below `provider` that HTTP Basic auth encodes.
@@ -120,16 +131,73 @@ def _with_core_fields(provider: str, schemas: dict[str, Any], streams: list[dict
     return schemas
 
 
+def _ref_target(manifest: dict[str, Any], reference: str) -> Any:
+    node: Any = manifest
+    for key in reference.lstrip("#/").split("/"):
+        node = node[key]
+    return node
+
+
+def _own(manifest: dict[str, Any], stream: dict[str, Any], key: str) -> Any:
+    """A stream's `key`, following its $ref chain (a stream's own key replaces its $ref's)."""
+    node = stream
+    while key not in node and "$ref" in node:
+        node = _ref_target(manifest, node["$ref"])
+    return node.get(key)
+
+
+def model_transformations(provider: str, stream: str, form: str) -> list[dict[str, Any]]:
+    """What the manifest's `form` adds to a modelled stream's transformations."""
+    declaration = copy.deepcopy(DECLARATIONS[(provider, stream)])
+    if form == "declarative":
+        return model_jinja.transformations(declaration)
+    return [{"type": "CustomTransformation", "class_name": MODEL_CLASS[form], "provider": provider, "stream": stream,
+             "model": declaration}]
+
+
+def _with_model(manifest: dict[str, Any], provider: str, streams: list[dict[str, Any]], form: str) -> None:
+    for stream in streams:
+        name = _own(manifest, stream, "name")
+        if (provider, name) in DECLARATIONS:
+            stream["transformations"] = [*(_own(manifest, stream, "transformations") or []),
+                                         *model_transformations(provider, name, form)]
+
+
+# Hashing asked for without a salt fails every path before anything is read, naming the setting: the
+# package's config check says so first; on the manifest-only paths the CDK's config validation does.
+PRIVACY_CHECK = "source_sms_privacy_check"
+_PRIVACY_RULES = {
+    "transformation": {
+        "type": "ConfigAddFields",
+        "fields": [{"type": "AddedFieldDefinition", "path": [PRIVACY_CHECK],
+                    # The CDK reads the rendered value with literal_eval, then the validator with json.loads:
+                    # 0, or the message as a JSON string inside a Python one.
+                    "value": "{{ %r if ((config.get('privacy') or {}).get('hash_phone_numbers') or "
+                             "(config.get('privacy') or {}).get('hash_message_bodies')) and not "
+                             "(config.get('privacy') or {}).get('salt') else 0 }}" % repr(json.dumps(SALT_REQUIRED))}],
+    },
+    "validation": {
+        "type": "DpathValidator",
+        "field_path": [PRIVACY_CHECK],
+        "validation_strategy": {"type": "ValidateAdheresToSchema", "base_schema": {"enum": [0]}},
+    },
+}
+
+
 def _provider_condition(name: str) -> str:
     return "{{ config.get('provider', {}).get('name') == '%s' }}" % name
 
 
-@functools.lru_cache(maxsize=1)
-def _assembled() -> dict[str, Any]:
+@functools.lru_cache(maxsize=len(FORMS))
+def _assembled(form: str) -> dict[str, Any]:
+    if form not in FORMS:
+        raise ValueError(f"form must be one of {FORMS}, not {form!r}")
     manifest = _load_yaml("manifest.yaml")
     one_of = manifest["spec"]["connection_specification"]["properties"]["provider"]["oneOf"]
     rules = manifest["spec"].setdefault("config_normalization_rules", {"type": "ConfigNormalizationRules"})
     transformations = rules.setdefault("transformations", [])
+    transformations.append(copy.deepcopy(_PRIVACY_RULES["transformation"]))
+    rules.setdefault("validations", []).append(copy.deepcopy(_PRIVACY_RULES["validation"]))
     manifest.setdefault("schemas", {})
     for name in PROVIDERS:
         fragment = copy.deepcopy(_FRAGMENTS[name])
@@ -139,6 +207,7 @@ def _assembled() -> dict[str, Any]:
         _with_products(name, fragment)
         manifest["definitions"][name] = fragment.get("definitions", {})
         manifest["schemas"][name] = _with_core_fields(name, _load_schemas(name), fragment["streams"])
+        _with_model(manifest, name, fragment["streams"], form)
         manifest["streams"].append(
             {"type": "ConditionalStreams", "condition": _provider_condition(name), "streams": fragment["streams"]}
         )
@@ -164,8 +233,9 @@ def _assembled() -> dict[str, Any]:
 TIMEOUT_RANGE = (1, 3600)
 
 
-def build_manifest(config: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
-    """A fresh copy of the whole manifest (the CDK mutates what it is given), for ``config``.
+def build_manifest(config: Optional[Mapping[str, Any]] = None, form: str = "package") -> dict[str, Any]:
+    """A fresh copy of the whole manifest (the CDK mutates what it is given), for ``config``, with the
+    data model in ``form`` (FORMS).
 
     The one config-dependent part: ``request_timeout_seconds`` becomes the shared requester's
     ``read_timeout_in_seconds``. The CDK types that field as a plain number (its schema has
@@ -173,7 +243,7 @@ def build_manifest(config: Optional[Mapping[str, Any]] = None) -> dict[str, Any]
     config; it is written into the manifest here, when the source is built with its config. Without
     a config (``spec``, ``source-sms manifest``, the Connector Builder) the manifest's 300 s stands.
     """
-    manifest = copy.deepcopy(_assembled())
+    manifest = copy.deepcopy(_assembled(form))
     timeout = config.get("request_timeout_seconds") if isinstance(config, Mapping) else None
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and TIMEOUT_RANGE[0] <= timeout <= TIMEOUT_RANGE[1]:
         manifest["definitions"]["shared"]["requester"]["read_timeout_in_seconds"] = timeout

@@ -4,11 +4,13 @@ Each provider fragment (``providers/<name>.yaml``) declares, under ``model:``, w
 comes from in its records and how its statuses map onto source-sms's own set. This module is the
 provider-neutral engine that applies those declarations to records as they leave the source.
 
-Why here and not in the manifest: the core fields need type conversions (tyntec's ``+0000`` offsets,
-The SMS Works' JavaScript date strings, epoch numbers, numbers stored as integers), a warning for an
-unknown status and salted hashing. In Jinja that costs ~33 µs per field per record and cannot warn;
-here it is a few µs per record, and the manifest stays plain YAML for the Connector Builder (which
-then shows the providers' own fields without the core ones).
+It runs inside the CDK's read as a record transformation the manifest declares (``SmsModel`` below,
+named by a ``CustomTransformation`` on each modelled stream), so every path that runs the manifest
+emits the same records. This file is self-contained (the standard library and airbyte-cdk only):
+``source-sms manifest --components DIR`` writes it out as the ``components.py`` that
+``source-declarative-manifest`` loads beside the manifest. Where no Python may run (Airbyte Cloud's
+Connector Builder), ``source_sms/model_jinja.py`` writes the same model as declarative ``AddFields``;
+tests hold the three to the same records.
 
 Provider fields are never dropped. A core field may take the name of a provider field only when it
 holds the same value (``direction``, ``message_id``, tyntec's ``from``/``to``) or, for ``status``,
@@ -18,11 +20,17 @@ when the provider's value moves to ``provider_status``.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import logging
 import re
 from email.utils import parsedate_to_datetime
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Optional
+
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.declarative.transformations import RecordTransformation
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 # The core fields of each kind of record, in the order docs/data-model.md documents them.
 KINDS: dict[str, tuple[str, ...]] = {
@@ -327,7 +335,9 @@ class StreamModel:
         return self.status_map.get(str(raw).lower(), UNKNOWN)
 
 
-def _stream_model(provider: str, stream: str, spec: Mapping[str, Any], provider_map: Mapping[str, str]) -> StreamModel:
+def declaration(provider: str, stream: str, spec: Mapping[str, Any], provider_map: Mapping[str, str]) -> dict[str, Any]:
+    """One stream's model as the manifest carries it: the fragment's spec, checked, with the provider's
+    status map merged in (lower-cased keys), so the declaration stands on its own in a manifest."""
     kind = spec["kind"]
     if kind not in KINDS:
         raise ValueError(f"providers/{provider}.yaml model.streams.{stream}: unknown kind {kind!r}; use one of {sorted(KINDS)}")
@@ -339,48 +349,78 @@ def _stream_model(provider: str, stream: str, spec: Mapping[str, Any], provider_
     wrong = {k: v for k, v in status_map.items() if v not in allowed}
     if wrong:
         raise ValueError(f"providers/{provider}.yaml model: {wrong} map to statuses outside {allowed}")
+    for name, source in spec.get("fields", {}).items():
+        Source.parse(source)  # a bad path fails here, naming itself
     pii = spec.get("pii", {})
+    return {
+        "kind": kind,
+        "fields": dict(spec.get("fields", {})),
+        "status_map": status_map,
+        "pii": {"phone": list(pii.get("phone", [])), "body": list(pii.get("body", []))},
+        "inbound_status": spec.get("inbound_status", "received" if kind == "message" else None),
+    }
+
+
+def pii_paths(decl: Mapping[str, Any], what: str) -> list[str]:
+    """The declared paths to hash, less a core field the engine hashes anyway (hashing a text twice
+    would change its digest), then ``provider_<name>`` of each core field of that kind, where the
+    engine keeps a provider's value a core field replaced: privacy covers it without a declaration."""
+    core = (PHONES if what == "phone" else {"body"}) & set(KINDS[decl["kind"]])
+    paths = [path for path in decl["pii"][what] if path not in core]
+    kept = ["provider_" + name for name in KINDS[decl["kind"]] if name in core]
+    return [*paths, *(k for k in kept if k not in paths and f"{k}[]" not in paths)]
+
+
+def stream_model(provider: str, stream: str, decl: Mapping[str, Any]) -> StreamModel:
     return StreamModel(
-        provider=provider, stream=stream, kind=kind,
-        fields={name: Source.parse(source) for name, source in spec.get("fields", {}).items()},
-        status_map=status_map,
-        phone_paths=[_steps(p) for p in pii.get("phone", [])],
-        body_paths=[_steps(p) for p in pii.get("body", [])],
-        inbound_status=spec.get("inbound_status", "received" if kind == "message" else None),
+        provider=provider, stream=stream, kind=decl["kind"],
+        fields={name: Source.parse(source) for name, source in decl["fields"].items()},
+        status_map=dict(decl["status_map"]),
+        phone_paths=[_steps(p) for p in pii_paths(decl, "phone")],
+        body_paths=[_steps(p) for p in pii_paths(decl, "body")],
+        inbound_status=decl.get("inbound_status"),
     )
+
+
+def load_declarations(fragments: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(provider, stream) → its declaration, from each fragment's ``model:`` section."""
+    declarations = {}
+    for provider, fragment in fragments.items():
+        section = fragment.get("model") or {}
+        for stream, spec in (section.get("streams") or {}).items():
+            declarations[(provider, stream)] = declaration(provider, stream, spec, section.get("status_map") or {})
+    return declarations
 
 
 def load_models(fragments: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], StreamModel]:
     """(provider, stream) → StreamModel, from each fragment's ``model:`` section."""
-    models = {}
-    for provider, fragment in fragments.items():
-        section = fragment.get("model") or {}
-        for stream, spec in (section.get("streams") or {}).items():
-            models[(provider, stream)] = _stream_model(provider, stream, spec, section.get("status_map") or {})
-    return models
+    return {key: stream_model(*key, decl) for key, decl in load_declarations(fragments).items()}
 
 
 # ---------------------------------------------------------------------------------------------
 # Applying it
 
 class Hasher:
-    """Salted SHA-256, hex. Phone numbers are canonicalised first, so ``447700900123`` from one API
+    """HMAC-SHA256 keyed by the salt, hex: the digest of the CDK's Jinja ``hmac`` filter, so the pure
+    manifest hashes alike. Phone numbers are canonicalised first, so ``447700900123`` from one API
     and ``+44 7700 900123`` from another hash alike and tables still join."""
 
     def __init__(self, salt: str) -> None:
-        self._salt = salt.encode()
+        self._salt = str(salt).encode("utf-8")
         self._cache: dict[str, str] = {}
 
     def text(self, value: Any) -> str:
         text = value if isinstance(value, str) else str(value)
         digest = self._cache.get(text)
         if digest is None:
-            digest = hashlib.sha256(self._salt + text.encode()).hexdigest()
+            digest = hmac.new(self._salt, text.encode("utf-8"), hashlib.sha256).hexdigest()
             if len(self._cache) < 1_000_000:
                 self._cache[text] = digest
         return digest
 
     def phone(self, value: Any) -> Any:
+        if isinstance(value, list):  # provider_to: the recipients a core `to` took the first of
+            return [self.phone(item) for item in value]
         is_phone, canonical = _canonical(value)
         return self.text(canonical) if is_phone else value
 
@@ -427,8 +467,9 @@ class Normaliser:
         record.update(core)
         if self.hasher is not None:
             if self.hash_phones:
-                for name in PHONES & core.keys():
-                    record[name] = self.hasher.phone(record[name])
+                for name in KINDS[model.kind]:
+                    if name in PHONES:
+                        record[name] = self.hasher.phone(record[name])
                 for steps in model.phone_paths:
                     _replace(record, steps, self.hasher.phone)
             if self.hash_bodies:
@@ -439,3 +480,39 @@ class Normaliser:
         return record
 
 
+def privacy_of(config: Mapping[str, Any]) -> tuple[Optional[str], bool, bool]:
+    """(salt, hash phone numbers, hash texts) asked for by the config. Hashing asked for without a
+    salt is a config error, never a read in clear."""
+    privacy = config.get("privacy") if isinstance(config, Mapping) else None
+    privacy = privacy if isinstance(privacy, Mapping) else {}
+    phones, bodies = bool(privacy.get("hash_phone_numbers")), bool(privacy.get("hash_message_bodies"))
+    salt = privacy.get("salt")
+    if (phones or bodies) and not (isinstance(salt, str) and salt):
+        raise AirbyteTracedException(message=SALT_REQUIRED, internal_message=SALT_REQUIRED, failure_type=FailureType.config_error)
+    return (salt if phones or bodies else None), phones, bodies
+
+
+SALT_REQUIRED = ("privacy.salt is required when privacy.hash_phone_numbers or privacy.hash_message_bodies is on: "
+                 "set a secret of at least 16 characters and keep it stable. Nothing was read.")
+
+
+@dataclass
+class SmsModel(RecordTransformation):
+    """The model of one stream, as a record transformation its manifest names (``CustomTransformation``
+    with ``provider``, ``stream`` and ``model``, the declaration ``declaration()`` gives)."""
+
+    provider: str
+    stream: str
+    model: Mapping[str, Any]
+    config: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        salt, phones, bodies = privacy_of(self.config)
+        self._normaliser = Normaliser(
+            models={(self.provider, self.stream): stream_model(self.provider, self.stream, self.model)},
+            provider=self.provider, hasher=Hasher(salt) if salt else None, hash_phones=phones, hash_bodies=bodies,
+            warn=logging.getLogger("airbyte").warning)
+
+    def transform(self, record: dict[str, Any], config: Optional[Mapping[str, Any]] = None,
+                  stream_state: Optional[Mapping[str, Any]] = None, stream_slice: Optional[Mapping[str, Any]] = None) -> None:
+        self._normaliser.apply(self.stream, record)

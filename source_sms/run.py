@@ -9,6 +9,8 @@ fast_start.install()
 
 import sys  # noqa: E402
 import traceback
+from importlib import resources
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import List, Optional
 
@@ -50,11 +52,39 @@ def _trace_error(message: str, failure_type: FailureType, stack: str | None = No
     )
 
 
+MANIFEST_USAGE = """usage: source-sms manifest [--components DIR]
+
+  source-sms manifest                   the pure manifest (no Python), for Airbyte Cloud's Connector Builder
+  source-sms manifest --components DIR  DIR/manifest.yaml and DIR/components.py, for source-declarative-manifest
+                                        (or a Builder that allows custom components)
+"""
+
+
+def _dump(manifest: dict) -> str:
+    return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=120)
+
+
+def write_manifest(args: List[str]) -> None:
+    """The assembled manifest: the pure form on stdout, or the manifest + components.py pair in a folder."""
+    if not args:
+        sys.stdout.write(_dump(build_manifest(form="declarative")))
+        return
+    if len(args) != 2 or args[0] != "--components":
+        sys.stderr.write(MANIFEST_USAGE)
+        sys.exit(2)
+    folder = Path(args[1])
+    folder.mkdir(parents=True, exist_ok=True)
+    # components.py is source_sms/model.py itself: the engine the package runs, standard library and airbyte-cdk only.
+    (folder / "components.py").write_text(resources.files("source_sms").joinpath("model.py").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    (folder / "manifest.yaml").write_text(_dump(build_manifest(form="components")), encoding="utf-8")
+    sys.stdout.write(f"Wrote {folder / 'manifest.yaml'} and {folder / 'components.py'}.\n")
+
+
 def run(args: Optional[List[str]] = None) -> None:
     args = sys.argv[1:] if args is None else args
     if args[:1] == ["manifest"]:
-        # The assembled manifest, for the Connector Builder or a manifest-only image.
-        sys.stdout.write(yaml.safe_dump(build_manifest(), sort_keys=False, allow_unicode=True, width=120))
+        write_manifest(args[1:])
         return
     command = args[0] if args else ""
     config_path = AirbyteEntrypoint.extract_config(args)

@@ -25,9 +25,8 @@ from airbyte_cdk.sources.declarative.concurrent_declarative_source import Concur
 
 from source_sms import fast_dpath
 from source_sms.errors import explain_messages
-from source_sms.manifest import BASIC_AUTH, DEFAULT_BASE_URLS, MODELS, PROVIDER_LABELS, build_manifest
+from source_sms.manifest import BASIC_AUTH, DEFAULT_BASE_URLS, PROVIDER_LABELS, build_manifest
 from source_sms.products import ForbiddenStreams, probe_products
-from source_sms.model import Hasher, Normaliser
 from source_sms.state import normalise_state
 from source_sms.windows import FollowingWindowsFactory
 
@@ -86,7 +85,6 @@ class SourceSms(ConcurrentDeclarativeSource):
     def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
              state: Optional[List[AirbyteStateMessage]] = None) -> Iterator[AirbyteMessage]:
         _mask_encoded_credentials(config)
-        normaliser = _normaliser(config, logger)
         self._stream_names = None
         # A 403 (a product the key lacks) is skipped by the manifest's filter; this notes the streams it hit,
         # warns once per such stream and keeps its state from claiming data it could not read (products.py).
@@ -94,8 +92,6 @@ class SourceSms(ConcurrentDeclarativeSource):
             # Read timeouts get a message naming provider, endpoint and request_timeout_seconds (errors.py).
             for message in explain_messages(super().read(logger, config, catalog, state), config=config,
                                             manifest=self._source_config, labels=PROVIDER_LABELS, base_urls=DEFAULT_BASE_URLS):
-                if message.type == Type.RECORD and normaliser is not None:
-                    normaliser.apply(message.record.stream, message.record.data)
                 yield from forbidden.filter(message)
         # The CDK only marks a catalog stream it does not have INCOMPLETE and exits 0: a stale
         # catalog (a renamed stream, another provider's catalog) would pass for a good sync. The
@@ -132,21 +128,6 @@ def _missing_streams_message(missing: List[str], names: List[str], config: Mappi
 def _workers(config: Optional[Mapping[str, Any]]) -> int:
     value = config.get("concurrency", 4) if isinstance(config, Mapping) else 4
     return value if isinstance(value, int) and not isinstance(value, bool) else 4
-
-
-def _normaliser(config: Mapping[str, Any], logger: logging.Logger) -> Optional[Normaliser]:
-    """The core fields (and hashing, when asked) for this config's provider; None if it models nothing."""
-    provider = (config.get("provider") or {}).get("name") if isinstance(config, Mapping) else None
-    if not any(p == provider for p, _ in MODELS):
-        return None
-    privacy = config.get("privacy") or {}
-    hashing = bool(privacy.get("hash_phone_numbers") or privacy.get("hash_message_bodies"))
-    return Normaliser(
-        models=MODELS, provider=provider,
-        hasher=Hasher(privacy["salt"]) if hashing and privacy.get("salt") else None,
-        hash_phones=bool(privacy.get("hash_phone_numbers")), hash_bodies=bool(privacy.get("hash_message_bodies")),
-        warn=logger.warning,
-    )
 
 
 def _mask_encoded_credentials(config: Mapping[str, Any]) -> None:

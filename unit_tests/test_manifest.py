@@ -1,4 +1,4 @@
-"""The assembled manifest is one ordinary declarative manifest: importable, and free of custom code."""
+"""The assembled manifest is one ordinary declarative manifest: importable, its pure form free of custom code."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from contextlib import redirect_stdout
 
 import yaml
+from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 
 from source_sms.manifest import PROVIDERS, build_manifest
@@ -46,9 +47,19 @@ def test_every_provider_has_an_option_a_stream_block_and_a_check_stream():
     assert len(checks) == len(PROVIDERS)
 
 
-def test_no_custom_python_components_so_the_connector_builder_can_import_it():
-    custom = sorted({t for t in component_types(build_manifest()) if t.startswith("Custom")})
+def test_the_pure_manifest_has_no_custom_python_so_the_cloud_connector_builder_can_import_it():
+    custom = sorted({t for t in component_types(build_manifest(form="declarative")) if t.startswith("Custom")})
     assert custom == []
+
+
+def test_the_package_and_components_forms_name_the_model_class_on_every_modelled_stream():
+    from source_sms.manifest import DECLARATIONS, MODEL_CLASS
+
+    for form in ("package", "components"):
+        resolved = ManifestReferenceResolver().preprocess_manifest(build_manifest(form=form))
+        named = {(block["condition"].split("'")[-2], stream["name"]) for block in resolved["streams"] for stream in block["streams"]
+                 for t in stream.get("transformations", []) if t.get("class_name") == MODEL_CLASS[form]}
+        assert named == set(DECLARATIONS), form
 
 
 def test_every_requester_has_connect_and_read_timeouts():
