@@ -8,7 +8,11 @@
   manifest in the same key and `__command` saying what the Builder asks: `resolve_manifest` or
   `test_read` (one stream, within the test-read limits: `__test_read_config` or the CDK's defaults).
 
-Neither imports source_sms: only the printed manifest crosses over, as it does for a Builder user.
+- The same command with `--manifest-path`/`--components-path`: the manifest + components.py pair
+  that `source-sms manifest --components DIR` writes, as Airbyte OSS runs a manifest-only connector
+  with custom components (the code is caller-supplied, so AIRBYTE_ENABLE_UNSAFE_CODE must be true).
+
+None imports source_sms: only the printed files cross over, as they do for a Builder user.
 """
 
 from __future__ import annotations
@@ -29,14 +33,14 @@ DECLARATIVE_MANIFEST = str(Path(sys.executable).with_name("source-declarative-ma
 BUILDER = (sys.executable, "-m", "airbyte_cdk.connector_builder.main")
 
 
-def _run(tmp_path: Path, argv: list[str], files: dict[str, Any]) -> Run:
+def _run(tmp_path: Path, argv: list[str], files: dict[str, Any], env: Optional[dict[str, str]] = None) -> Run:
     args = list(argv)
     for flag, value in files.items():
         path = tmp_path / f"{flag}.json"
         path.write_text(json.dumps(value))
         args += [f"--{flag}", str(path)]
     done = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=tmp_path,
-                          env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                          env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     return Run(messages, done.returncode, done.stderr, done.stdout)
 
@@ -46,6 +50,22 @@ def printed_manifest(tmp_path: Path) -> dict[str, Any]:
     done = subprocess.run([COMMAND, "manifest"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return yaml.safe_load(done.stdout)
+
+
+def components_pair(folder: Path) -> tuple[dict[str, Any], Path]:
+    """What `source-sms manifest --components DIR` writes: the parsed manifest.yaml, and components.py."""
+    done = subprocess.run([COMMAND, "manifest", "--components", str(folder)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return yaml.safe_load((folder / "manifest.yaml").read_text()), folder / "components.py"
+
+
+def with_components(tmp_path: Path, command: str, config: dict[str, Any], pair: tuple[dict[str, Any], Path],
+                    catalog: Optional[dict] = None) -> Run:
+    manifest_path = tmp_path / "manifest.yaml"
+    manifest_path.write_text(yaml.safe_dump(pair[0], sort_keys=False))
+    files = {name: value for name, value in (("config", config), ("catalog", catalog)) if value is not None}
+    return _run(tmp_path, [DECLARATIVE_MANIFEST, command, "--manifest-path", str(manifest_path),
+                           "--components-path", str(pair[1])], files, env={"AIRBYTE_ENABLE_UNSAFE_CODE": "true"})
 
 
 def injected(config: dict[str, Any], manifest: dict[str, Any], **keys: Any) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any, Mapping, Optional
 import yaml
 
 from source_sms import model_jinja
-from source_sms.model import SALT_REQUIRED, core_properties, load_declarations, stream_model
+from source_sms.model import SALT_REQUIRED, _steps, core_properties, load_declarations, pii_paths, stream_model
 
 _PACKAGE = resources.files("source_sms")
 # libyaml's loader where PyYAML has it (as the CDK's own loader does): the same documents, parsed
@@ -106,12 +106,15 @@ def _load_schemas(provider: str) -> dict[str, Any]:
     }
 
 
-def _with_core_fields(provider: str, schemas: dict[str, Any], streams: list[dict[str, Any]]) -> dict[str, Any]:
-    """Add the core fields of each modelled stream to the schema it loads, so discover lists them."""
+def _with_core_fields(provider: str, schemas: dict[str, Any], streams: list[dict[str, Any]],
+                      manifest: dict[str, Any]) -> dict[str, Any]:
+    """Add the core fields of each modelled stream to the schema it loads, so discover lists them, and
+    let each field the model may hash hold its hash (a string)."""
     core_written: set[tuple[int, str]] = set()  # (schema, field): two streams may load one schema
     for stream in streams:
-        model = MODELS.get((provider, stream.get("name")))
-        reference = ((stream.get("schema_loader") or {}).get("schema") or {}).get("$ref", "")
+        name = _own(manifest, stream, "name")
+        model = MODELS.get((provider, name))
+        reference = ((_own(manifest, stream, "schema_loader") or {}).get("schema") or {}).get("$ref", "")
         if model is None:
             continue
         if not reference.startswith(f"#/schemas/{provider}/"):
@@ -128,7 +131,24 @@ def _with_core_fields(provider: str, schemas: dict[str, Any], streams: list[dict
                 schema["properties"].setdefault("provider_" + field, existing)
             schema["properties"][field] = definition
             core_written.add((id(schema), field))
+        declaration = DECLARATIONS[(provider, name)]
+        for path in pii_paths(declaration, "phone") + pii_paths(declaration, "body"):
+            _may_hold_a_hash(schema, path)
     return schemas
+
+
+def _may_hold_a_hash(schema: dict[str, Any], path: str) -> None:
+    """A number the provider sends as a JSON number (The SMS Works' `destination`) is a hex string once
+    hashed: its schema takes a string too, so a hashed record stays valid."""
+    node: Any = schema
+    for kind, arg in _steps(path):
+        if not isinstance(node, dict):
+            return
+        node = node.get("properties", {}).get(arg) if kind == "key" else node.get("items")
+    if isinstance(node, dict) and "type" in node:
+        types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        if "string" not in types and not {"object", "array"} & set(types):
+            node["type"] = [*types, "string"]
 
 
 def _ref_target(manifest: dict[str, Any], reference: str) -> Any:
@@ -206,7 +226,7 @@ def _assembled(form: str) -> dict[str, Any]:
         one_of.append(fragment["spec"])
         _with_products(name, fragment)
         manifest["definitions"][name] = fragment.get("definitions", {})
-        manifest["schemas"][name] = _with_core_fields(name, _load_schemas(name), fragment["streams"])
+        manifest["schemas"][name] = _with_core_fields(name, _load_schemas(name), fragment["streams"], manifest)
         _with_model(manifest, name, fragment["streams"], form)
         manifest["streams"].append(
             {"type": "ConditionalStreams", "condition": _provider_condition(name), "streams": fragment["streams"]}

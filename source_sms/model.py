@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 import re
 from email.utils import parsedate_to_datetime
 from dataclasses import dataclass, field
@@ -127,7 +128,10 @@ def to_utc(value: Any) -> str | None:
     moment: datetime | None = None
     if isinstance(value, (int, float)):
         seconds = value / 1000 if abs(value) > 10**11 else value
-        moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
+        if not -30610224000 <= seconds < 253402300800:  # outside the years 1000-9999: no provider's epoch
+            return None
+        # The whole second it falls in (a fraction before 1970 too), as the pure manifest computes it.
+        moment = datetime.fromtimestamp(math.floor(seconds), tz=timezone.utc)
     elif isinstance(value, str):
         text = value.strip()
         try:

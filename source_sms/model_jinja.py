@@ -37,7 +37,7 @@ _MONTHS = {m: f"{i:02d}" for i, m in enumerate(("jan", "feb", "mar", "apr", "may
 # date, optional time to the hour, minute, second or fraction, optional Z or offset. Groups: year,
 # month, day, hour, minute, second, offset.
 ISO = (r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
-       r" ?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?\Z")
+       r"(Z|z|[+-]\d{2}(?::?\d{2})?)?)?\Z")
 # The SMS Works' JavaScript Date.toString(): "Mon Aug 03 2026 11:54:58 GMT+0100 (British Summer Time)".
 JS_DATE = r"^[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT([+-]\d{4})"
 # RFC 2822 as Twilio's 2010 API writes it: "Fri, 24 May 2019 17:44:50 +0000".
@@ -167,10 +167,12 @@ def _valid_iso(candidate: str, c: str) -> str:
         _s("set m.off = m.p[6] | regex_replace('[^0-9]', '')"),
         _s("set m.ok = m.ok and (m.off == '' or (m.off[:2]|int <= 23 and (m.off[2:] == '' or m.off[2:]|int <= 59)))"),
         _s("if m.ok"),
-        # str_to_datetime (dateutil's isoparse) reads a T, a lower-case z, no space before the offset.
-        _s(f"set m.iso = {candidate}[:10] ~ ('T' ~ ({candidate}[11:] | regex_replace(' ', '') | regex_replace('z$', 'Z')) "
+        # str_to_datetime (dateutil's isoparse) is given a T and an upper-case Z.
+        _s(f"set m.iso = {candidate}[:10] ~ ('T' ~ ({candidate}[11:] | regex_replace('z$', 'Z')) "
            f"if {candidate}|length > 10 else '')"),
-        _s(f"set {c} = str_to_datetime(m.iso).strftime('%Y-%m-%dT%H:%M:%SZ')"),
+        _s("set m.at = str_to_datetime(m.iso)"),
+        # Not strftime: its %Y writes the year 999 as 999, model.to_utc as 0999.
+        _s(f"set {c} = '%04d-%02d-%02dT%02d:%02d:%02dZ'|format(m.at.year, m.at.month, m.at.day, m.at.hour, m.at.minute, m.at.second)"),
         _s("endif"),
     ])
 
@@ -187,8 +189,7 @@ def _timestamp(x: str, c: str) -> str:
     return "".join([
         _s(f"set {c} = none"), _s("set m.cand = none"), _s("set m.epoch = none"), _s("set m.else_epoch = none"),
         _s(f"if {x} is none or {x} is boolean or {x} == ''"),
-        _s(f"elif {x} is number"),
-        _s(f"set m.epoch = ({x} / 1000) if ({x} > 100000000000 or {x} < -100000000000) else {x}"),
+        _s(f"elif {x} is number"), _s(f"set m.epoch = {x}"),
         _s(f"elif {x} is string"),
         _s(f"set m.t = {x}|trim"),
         _s(f"if m.t | regex_search({lit(_IS_ISO)})"), _s("set m.cand = m.t"),
@@ -208,7 +209,11 @@ def _timestamp(x: str, c: str) -> str:
         _s(f"if m.cand | regex_search({lit(_IS_ISO)})"), _valid_iso("m.cand", c), _s("endif"),
         _s(f"if {c} is none and m.else_epoch is not none"), _s("set m.epoch = m.else_epoch"), _s("endif"),
         _s("endif"),
-        _s("if m.epoch is not none"), _s(f"set {c} = format_datetime(m.epoch|int, '%Y-%m-%dT%H:%M:%SZ')"), _s("endif"),
+        # Milliseconds past 10^11 (the year 5138 in seconds); a moment outside the years 1000-9999 is none.
+        _s("if m.epoch is not none"),
+        _s("set m.epoch = (m.epoch / 1000) if (m.epoch > 100000000000 or m.epoch < -100000000000) else m.epoch"),
+        _s("if m.epoch >= -30610224000 and m.epoch < 253402300800"),
+        _s(f"set {c} = format_datetime((m.epoch // 1)|int, '%Y-%m-%dT%H:%M:%SZ')"), _s("endif"), _s("endif"),
     ])
 
 
