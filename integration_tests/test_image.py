@@ -17,6 +17,8 @@ import pytest
 
 from integration_tests.conftest import Run, full_catalog, source_sms
 from integration_tests.docker_image import REPORT, ROOT, Image
+from integration_tests.test_data_model import phone_digits
+from integration_tests.test_manifest_only import PRIVACY
 from sms_emulator.server import Emulator
 from source_sms.manifest import PROVIDERS
 
@@ -100,16 +102,22 @@ class TestProviderInImage:
         assert in_image.returncode == 0, in_image.stderr[-3000:]
         assert in_image.catalog == source_sms(tmp_path, "discover", config=config).catalog
 
-    def test_read_returns_the_native_records(self, connector_image, emulator, provider, tmp_path):
-        config = emulator.config(provider)
+    @pytest.mark.parametrize("privacy", [False, True], ids=["privacy-off", "privacy-on"])
+    def test_read_returns_the_native_records(self, connector_image, emulator, provider, privacy, tmp_path):
+        config = {**emulator.config(provider), **({"privacy": PRIVACY} if privacy else {})}
         catalog = full_catalog(source_sms(tmp_path, "discover", config=config).catalog)
         native = source_sms(tmp_path, "read", config=config, catalog=catalog)
         in_image = docker_run(connector_image, tmp_path, "read", config=config, catalog=catalog)
         assert native.returncode == 0 and in_image.returncode == 0, in_image.stderr[-3000:]
         assert records(native), "the emulator's account has records to compare"
         assert records(in_image) == records(native)
+        if privacy:
+            output = in_image.stdout + in_image.stderr
+            leaked = sorted(n for n in phone_digits(emulator.apps[provider].truth()) if n in output)
+            assert leaked == [], f"{len(leaked)} phone numbers in clear in the image's output, e.g. {leaked[:3]}"
+            assert PRIVACY["salt"] not in output
         per_stream = Counter(stream for stream, _ in records(in_image).elements())
-        REPORT.append(f"read {provider}: image = native, {sum(per_stream.values())} records "
+        REPORT.append(f"read {provider}{' (privacy on)' if privacy else ''}: image = native, {sum(per_stream.values())} records "
                       f"({', '.join(f'{s} {n}' for s, n in sorted(per_stream.items()))})")
 
 

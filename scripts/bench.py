@@ -7,6 +7,7 @@
     python scripts/bench.py --calls-only [--providers smsworks]   # calls per sync against the fewest
     python scripts/bench.py --only latency --delay-ms 150         # the latency-bound run at 150 ms
     python scripts/bench.py --only cpu --runs 5 --sizes 100000   # one part, more runs
+    python scripts/bench.py --only forms                          # CPU per record of each manifest form
 
 The emulator runs in a process of its own (`python -m sms_emulator`), so neither the connector nor
 the raw-limit loop shares an interpreter with it. Each connector run is a fresh process, as in a sync.
@@ -25,12 +26,15 @@ the raw-limit loop shares an interpreter with it. Each connector run is a fresh 
    Records/s is given twice: over the whole process (start-up included, what a sync of that size
    costs) and over the read phase only (from the first record's emitted_at to the process's end).
    Medians of --runs runs (the 1M run is run once).
-3. The public Airbyte tyntec connector (PyPI airbyte-source-tyntec-sms): its url_base is fixed to
+3. Forms (--only forms): CPU per record of the data model in each form the manifest is printed in
+   (the package; manifest + components.py and the pure manifest, both run by the CDK's
+   `source-declarative-manifest`), Twilio messages, privacy off and on.
+4. The public Airbyte tyntec connector (PyPI airbyte-source-tyntec-sms): its url_base is fixed to
    https://api.tyntec.com, so it cannot be pointed at the emulator by config; its manifest is taken
    from the wheel (downloaded at run time, never committed), given the emulator's URL, and run by the
    same CDK. Items delivered (contacts and numbers counted as items even when packed into one
    record), calls made, and calls that change the account, next to source-sms.
-4. Rate-bound (--rate, ~3 min): the emulator enforces MessageMedia's 100 calls per 60 s (a moving
+5. Rate-bound (--rate, ~3 min): the emulator enforces MessageMedia's 100 calls per 60 s (a moving
    window, the strictest reading: over the limit it answers 429 with Retry-After) and the connector
    runs with its default budget for that provider (requests_per_minute 100). A MessageMedia account
    whose `messages` read needs about three windows of calls is read at the real rate, so it takes
@@ -40,7 +44,7 @@ the raw-limit loop shares an interpreter with it. Each connector run is a fresh 
    many x limit calls in that time), both over the whole run and over its full windows only (the last
    window is partly empty once the work runs out, which is no fault of the budget), and sustained:
    k x 100 calls from the first call on, against the k x 60 s a moving window needs for them at least.
-5. Calls per sync (a few minutes; --calls-only prints this table alone): for every
+6. Calls per sync (a few minutes; --calls-only prints this table alone): for every
    provider the emulator serves and every stream of it, the calls of a full read of that stream
    alone and of an incremental read started from the state the full read saved (full-refresh streams
    are read again in full), counted in the emulator's request log, next to the fewest possible. The
@@ -56,6 +60,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -271,6 +276,51 @@ def cpu_bound(size: int, runs: int) -> None:
 
 PUBLIC_WHEEL = "airbyte-source-tyntec-sms==0.1.13"
 WRAPPERS = {"contacts": "contacts", "phones": "provisioningRequests", "registrations": "provisioningRequests"}
+
+
+FORM_STREAM = ("twilio", "messages")  # the richest model: RFC 2822 dates, numbers, prices, statuses
+FORM_SIZES = (500, 5000)
+FORM_PRIVACY = {"hash_phone_numbers": True, "hash_message_bodies": True, "salt": "bench-salt-0123456789"}
+
+
+def forms(runs: int) -> None:
+    """CPU per record of the data model in each form the manifest is printed in: the package
+    (`source-sms read`), the manifest + components.py pair and the pure manifest (both run by
+    `source-declarative-manifest`), privacy off and on. Per record = the CPU difference between
+    reads of FORM_SIZES messages (the same windows and start-up), over the records between them."""
+    provider, stream = FORM_STREAM
+    folder = Path(tempfile.mkdtemp())
+    subprocess.run([sys.executable, "-c", "from source_sms.run import run; run()", "manifest", "--components", str(folder / "pair")],
+                   check=True, capture_output=True)
+    pure = folder / "pure.yaml"
+    pure.write_text(subprocess.run([sys.executable, "-c", "from source_sms.run import run; run()", "manifest"],
+                                   check=True, capture_output=True, text=True).stdout)
+    paths = {
+        "package": (OURS, ()),
+        "manifest + components.py": (STOCK, ("--manifest-path", str(folder / "pair" / "manifest.yaml"),
+                                             "--components-path", str(folder / "pair" / "components.py"))),
+        "pure manifest": (STOCK, ("--manifest-path", str(pure))),
+    }
+    os.environ["AIRBYTE_ENABLE_UNSAFE_CODE"] = "true"  # components.py is code the caller supplies
+    cpu: dict[tuple[str, bool, int], float] = {}
+    for size in FORM_SIZES:
+        with EmulatorProcess(scale={f"{provider}.{stream}": size}) as emulator:
+            for privacy in (False, True):
+                config = {**emulator.config(provider), **({"privacy": FORM_PRIVACY} if privacy else {})}
+                for name, (child, extra) in paths.items():
+                    got = [read(config, (stream,), child, extra) for _ in range(runs)]
+                    for run in got:
+                        assert run.records.get(stream), f"{name}: no records"
+                    cpu[(name, privacy, size)] = statistics.median(run.cpu for run in got)
+                    cpu[(name, privacy, -size)] = got[0].records[stream]
+    small, large = FORM_SIZES
+    for privacy in (False, True):
+        base = None
+        for name in paths:
+            records = cpu[(name, privacy, -large)] - cpu[(name, privacy, -small)]
+            per = (cpu[(name, privacy, large)] - cpu[(name, privacy, small)]) / records * 1e6
+            base = base or per
+            print(f"| {provider} {stream}, privacy {'on' if privacy else 'off'} | {name} | {per:,.0f} µs | {per / base:.1f}x |", flush=True)
 
 
 def public_manifest() -> dict:
@@ -670,7 +720,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", help="CPU-bound sizes instead of 10,000 and 100,000")
     parser.add_argument("--concurrency", type=int, nargs="*", default=[4, 20], help="latency-bound concurrency levels")
     parser.add_argument("--delay-ms", type=float, default=50, help="latency-bound delay the emulator adds to every request (default 50)")
-    parser.add_argument("--only", choices=["latency", "cpu", "public", "rate", "calls"], help="run one part only")
+    parser.add_argument("--only", choices=["latency", "cpu", "forms", "public", "rate", "calls"], help="run one part only")
     parser.add_argument("--rate", action="store_true", help="include the rate-bound run (about 3 minutes)")
     parser.add_argument("--rate-only", action="store_true", help="only the rate-bound run (same as --only rate)")
     parser.add_argument("--calls-only", action="store_true", help="only the calls-per-sync table (same as --only calls)")
@@ -702,6 +752,12 @@ def main() -> None:
             cpu_bound(size, args.runs)
         if args.full and not args.sizes:
             cpu_bound(1_000_000, 1)
+        print()
+    if args.only in (None, "forms"):
+        print(f"CPU per record of each form of the manifest, median of {args.runs} runs\n")
+        print("| stream | form | CPU per record | / package |")
+        print("|---|---|---|---|")
+        forms(args.runs)
         print()
     if args.only in (None, "public"):
         public_tyntec()

@@ -289,6 +289,17 @@ class Source:
                 return found
         return self.const
 
+    def getter(self) -> Callable[[Mapping[str, Any]], Any]:
+        """``value``, as a function; a plain top-level key (most fields) is a dict lookup, ~1 µs less a field."""
+        if len(self.paths) == 1 and len(self.paths[0]) == 1 and self.paths[0][0][0] == "key" and self.const is None:
+            key = self.paths[0][0][1]
+
+            def get(record: Mapping[str, Any]) -> Any:
+                found = record.get(key)
+                return None if found == "" else found
+            return get
+        return self.value
+
 
 def _as_text(value: Any) -> Any:
     return value if value is None or isinstance(value, (str, dict, list)) else str(value)
@@ -328,10 +339,14 @@ class StreamModel:
     inbound_status: str | None = None
 
     def __post_init__(self) -> None:
-        # Precomputed once: which fields are read as they are, which only for some statuses.
-        self.plain = [(n, s, _negated(converter(n)) if s.negate else converter(n)) for n, s in self.fields.items()
+        # Precomputed once: which fields are read as they are, which only for some statuses; every core
+        # field null to start with, in the kind's order (the pure form writes them in that order too).
+        self.plain = [(n, s.getter(), _negated(converter(n)) if s.negate else converter(n)) for n, s in self.fields.items()
                       if n not in ("status", "provider_status") and not s.when_status]
         self.conditional = [(n, s, converter(n)) for n, s in self.fields.items() if s.when_status]
+        self.empty = dict.fromkeys(KINDS[self.kind])
+        self.replaceable = [n for n in KINDS[self.kind] if n not in ("status", "provider_status")]
+        self.phone_fields = [n for n in KINDS[self.kind] if n in PHONES]
 
     def status_of(self, raw: Any) -> str:
         if raw is None or raw == "":
@@ -445,9 +460,9 @@ class Normaliser:
         model = self.models.get((self.provider, stream))
         if model is None:
             return record
-        core: dict[str, Any] = {}
-        for name, source, convert in model.plain:
-            core[name] = convert(source.value(record))
+        core = model.empty.copy()
+        for name, get, convert in model.plain:
+            core[name] = convert(get(record))
         if "status" in model.fields:
             raw = model.fields["status"].value(record)
             status = model.status_of(raw)
@@ -460,20 +475,17 @@ class Normaliser:
             core["status"], core["provider_status"] = status, raw
         for name, source, convert in model.conditional:
             core[name] = convert(source.value(record)) if core.get("status") in source.when_status else None
-        for name in KINDS[model.kind]:
-            core.setdefault(name, None)
         # A provider field that a core field of the same name would replace with something else
         # (tyntec's `parts` list against the part count) is kept as provider_<name>.
-        for name, value in core.items():
+        for name in model.replaceable:
             old = record.get(name)
-            if old is not None and old != value and name not in ("status", "provider_status"):
+            if old is not None and old != core[name]:
                 record["provider_" + name] = old
         record.update(core)
         if self.hasher is not None:
             if self.hash_phones:
-                for name in KINDS[model.kind]:
-                    if name in PHONES:
-                        record[name] = self.hasher.phone(record[name])
+                for name in model.phone_fields:
+                    record[name] = self.hasher.phone(record[name])
                 for steps in model.phone_paths:
                     _replace(record, steps, self.hasher.phone)
             if self.hash_bodies:
