@@ -18,6 +18,7 @@ None imports source_sms: only the printed files cross over, as they do for a Bui
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import subprocess
@@ -79,16 +80,23 @@ def declarative_manifest(tmp_path: Path, command: str, config: Optional[dict] = 
 
 
 def builder(tmp_path: Path, command: str, config: dict[str, Any], manifest: dict[str, Any],
-            catalog: Optional[dict] = None, limits: Optional[dict] = None) -> dict[str, Any]:
-    """The Builder backend's one answer: a RECORD whose data is the result, or a TRACE error."""
-    extra = {"__test_read_config": limits} if limits else {}
+            catalog: Optional[dict] = None, limits: Optional[dict] = None, components: Optional[Path] = None) -> dict[str, Any]:
+    """The Builder backend's one answer: a RECORD whose data is the result, or a TRACE error.
+    ``components``: a components.py sent along, as a Builder that allows custom components does."""
+    extra: dict[str, Any] = {"__test_read_config": limits} if limits else {}
+    env = None
+    if components is not None:
+        code = components.read_text()
+        extra.update(__injected_components_py=code,
+                     __injected_components_py_checksums={"md5": hashlib.md5(code.encode()).hexdigest()})
+        env = {"AIRBYTE_ENABLE_UNSAFE_CODE": "true"}
     if catalog is None:
         # resolve_manifest takes no catalog; the backend's README passes an empty --catalog argument.
         run = _run(tmp_path, [*BUILDER, "read", "--catalog", ""],
-                   {"config": injected(config, manifest, __command=command, **extra)})
+                   {"config": injected(config, manifest, __command=command, **extra)}, env)
     else:
         run = _run(tmp_path, [*BUILDER, "read"], {"config": injected(config, manifest, __command=command, **extra),
-                                                   "catalog": catalog})
+                                                   "catalog": catalog}, env)
     answers = [m for m in run.messages if m["type"] in ("RECORD", "TRACE")]
     assert run.returncode == 0 and answers, run.stdout[-3000:] + run.stderr[-3000:]
     return answers[-1]

@@ -14,7 +14,8 @@ import pytest
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import TestLimits
 
 from integration_tests.conftest import full_catalog, source_sms
-from integration_tests.declarative_runs import builder, one_stream_catalog, printed_manifest, provider_streams, walk
+from integration_tests.declarative_runs import (
+    builder, components_pair, one_stream_catalog, printed_manifest, provider_streams, walk)
 from integration_tests.test_data_model import phone_digits
 from integration_tests.test_manifest_only import PRIVACY, canonical, now, read_time_fields
 from sms_emulator.data import ACCOUNT_TODAY
@@ -153,3 +154,15 @@ def test_with_privacy_on_a_test_read_shows_the_package_hashed_records(provider, 
     shown = str(records)
     leaked = sorted(n for n in phone_digits(server.apps[provider].truth()) if n in shown)
     assert leaked == [], leaked[:3]
+
+
+def test_a_builder_that_allows_custom_components_shows_the_package_records_with_the_pair(resolved, server, package_records,
+                                                                                       tmp_path):
+    manifest, components = components_pair(tmp_path / "pair")
+    config = {**server.config("twilio"), "privacy": PRIVACY, "start_date": NEAR_THE_DATA}
+    catalog = one_stream_catalog({"name": "messages", "json_schema": {}, "supported_sync_modes": ["full_refresh", "incremental"]})
+    answer = builder(tmp_path, "test_read", config, manifest, catalog=catalog, components=components)
+    assert answer["type"] == "RECORD", answer
+    records = [r for piece in answer["record"]["data"]["slices"] for page in piece["pages"] for r in page["records"]]
+    expected, window = package_records("twilio", True, {d["name"]: d for d in provider_streams(resolved, "twilio")})
+    assert records and all(canonical(r, set(), (window[0], now())) in expected["messages"] for r in records)

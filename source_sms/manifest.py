@@ -166,11 +166,14 @@ def _own(manifest: dict[str, Any], stream: dict[str, Any], key: str) -> Any:
     return node.get(key)
 
 
-def model_transformations(provider: str, stream: str, form: str) -> list[dict[str, Any]]:
-    """What the manifest's `form` adds to a modelled stream's transformations."""
+def model_transformations(provider: str, stream: str, form: str, schema: Optional[Mapping[str, Any]] = None) -> list[dict[str, Any]]:
+    """What the manifest's `form` adds to a modelled stream's transformations (``schema``: the stream's,
+    whose provider_<name> fields are the only ones the Jinja form checks for)."""
     declaration = copy.deepcopy(DECLARATIONS[(provider, stream)])
     if form == "declarative":
-        return model_jinja.transformations(declaration)
+        kept = None if schema is None else {name[len("provider_"):] for name in schema.get("properties", {})
+                                            if name.startswith("provider_")}
+        return model_jinja.transformations(declaration, provider_fields=kept)
     return [{"type": "CustomTransformation", "class_name": MODEL_CLASS[form], "provider": provider, "stream": stream,
              "model": declaration}]
 
@@ -179,8 +182,10 @@ def _with_model(manifest: dict[str, Any], provider: str, streams: list[dict[str,
     for stream in streams:
         name = _own(manifest, stream, "name")
         if (provider, name) in DECLARATIONS:
+            reference = ((_own(manifest, stream, "schema_loader") or {}).get("schema") or {}).get("$ref", "")
+            schema = manifest["schemas"][provider][reference.rsplit("/", 1)[1]]
             stream["transformations"] = [*(_own(manifest, stream, "transformations") or []),
-                                         *model_transformations(provider, name, form)]
+                                         *model_transformations(provider, name, form, schema)]
 
 
 # Hashing asked for without a salt fails every path before anything is read, naming the setting: the

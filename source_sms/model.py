@@ -17,8 +17,8 @@ holds the same value (``direction``, ``message_id``, tyntec's ``from``/``to``) o
 when the provider's value moves to ``provider_status``.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: the Connector Builder runs components.py with exec() in a
+# module not yet in sys.modules, where dataclasses cannot resolve string annotations.
 import hashlib
 import hmac
 import logging
