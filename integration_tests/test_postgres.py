@@ -121,6 +121,11 @@ def same(emitted: Any, stored: Any, schema: dict) -> bool:
         return isinstance(emitted, (int, float)) and not isinstance(emitted, bool) and stored == Decimal(str(emitted)).quantize(stored)
     if "object" in str(schema.get("type")) or "array" in str(schema.get("type")) or "type" not in schema:
         return json.loads(json.dumps(stored)) == json.loads(json.dumps(emitted))
+    types = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    if "string" in types and {"number", "integer"} & set(types) and isinstance(stored, str):
+        # A number the model may hash (The SMS Works' `destination`) is declared number or string: a
+        # text column, holding the number's digits when privacy is off.
+        return isinstance(emitted, (int, float)) and not isinstance(emitted, bool) and stored == str(emitted)
     return type(stored) is type(emitted) and stored == emitted
 
 
