@@ -411,11 +411,6 @@ def load_declarations(fragments: Mapping[str, Mapping[str, Any]]) -> dict[tuple[
     return declarations
 
 
-def load_models(fragments: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], StreamModel]:
-    """(provider, stream) → StreamModel, from each fragment's ``model:`` section."""
-    return {key: stream_model(*key, decl) for key, decl in load_declarations(fragments).items()}
-
-
 # ---------------------------------------------------------------------------------------------
 # Applying it
 
